@@ -1,0 +1,58 @@
+package io.perennial.contracts.events;
+
+import io.perennial.contracts.cloudevents.CloudEventAttributes;
+import io.perennial.contracts.cloudevents.InvalidCloudEventException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * JSON encoding of event data. The CloudEvents attributes travel separately, as headers.
+ *
+ * <p>Readers ignore unknown fields so that older consumers keep working when a newer producer adds one.
+ * Instances are thread-safe.
+ */
+public final class EventCodec {
+
+    private final JsonMapper mapper;
+
+    public EventCodec() {
+        this(JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
+    }
+
+    public EventCodec(JsonMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Encodes event data as UTF-8 JSON. */
+    public byte[] encode(Object data) {
+        return mapper.writeValueAsBytes(data);
+    }
+
+    /** Decodes data of a known type. */
+    public <T> T decode(EventType<T> type, byte[] json) {
+        try {
+            return mapper.readValue(json, type.dataClass());
+        } catch (JacksonException ex) {
+            throw new InvalidCloudEventException("cannot decode " + type.type() + ": " + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    /**
+     * Decodes an event whose type is given by its CloudEvents attributes.
+     *
+     * @throws InvalidCloudEventException for an unknown type or data that does not match it
+     */
+    public Event<?> decode(CloudEventAttributes attributes, byte[] json) {
+        EventType<?> type = EventTypes.byType(attributes.type())
+                .orElseThrow(() -> new InvalidCloudEventException("unknown event type " + attributes.type()));
+        return decodeAs(attributes, type, json);
+    }
+
+    private <T> Event<T> decodeAs(CloudEventAttributes attributes, EventType<T> type, byte[] json) {
+        if (json == null) {
+            throw new InvalidCloudEventException("event " + attributes.id() + " has no data");
+        }
+        return new Event<>(attributes, type, decode(type, json));
+    }
+}

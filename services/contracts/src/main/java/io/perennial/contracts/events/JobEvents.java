@@ -1,0 +1,42 @@
+package io.perennial.contracts.events;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Jobs on {@code perennial.jobs} and their lifecycle on {@code perennial.job-events}, keyed by job id. */
+public final class JobEvents {
+
+    private JobEvents() {
+    }
+
+    /** What a job does. */
+    public enum JobKind { TRAIN_BASE, TRAIN_ADAPTER, MERGE, EVALUATE }
+
+    /**
+     * Work for a gpu-worker. The training window is given by Kafka offsets only: workers read nothing else.
+     *
+     * @param fromOffsets per partition, the first offset of the training window (inclusive)
+     * @param toOffsets per partition, the end of the training window (exclusive)
+     * @param parameters kind-specific settings (rank, epochs, merge method, source adapters, ...)
+     */
+    public record JobRequested(String jobId, JobKind kind, String stream, int attempt, Map<Integer, Long> fromOffsets,
+            Map<Integer, Long> toOffsets, Map<String, Object> parameters, Instant requestedAt) {
+    }
+
+    /** Phase of a job as reported by the worker running it. */
+    public enum Phase { STARTED, HEARTBEAT, PROGRESS, SUCCEEDED, FAILED }
+
+    /**
+     * A report from the worker running a job.
+     *
+     * @param step training step reached (progress events)
+     * @param totalSteps planned steps, when known
+     * @param loss latest training loss (progress events)
+     * @param samplesPerSecond recent training throughput
+     * @param version registered model version (succeeded events)
+     * @param message failure reason or free text
+     */
+    public record JobStatus(String jobId, int attempt, Phase phase, String worker, Long step, Long totalSteps,
+            Double loss, Double samplesPerSecond, Integer version, String message, Instant at) {
+    }
+}
