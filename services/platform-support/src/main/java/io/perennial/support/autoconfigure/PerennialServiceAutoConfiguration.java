@@ -1,0 +1,37 @@
+package io.perennial.support.autoconfigure;
+
+import io.perennial.contracts.events.EventCodec;
+import io.perennial.support.kafka.KafkaEvents;
+import io.perennial.support.service.ServiceProperties;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/** The service identity and the event codec. */
+@AutoConfiguration
+@EnableConfigurationProperties(ServiceProperties.class)
+public final class PerennialServiceAutoConfiguration {
+
+    PerennialServiceAutoConfiguration() {
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EventCodec eventCodec() {
+        return new EventCodec();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    KafkaEvents kafkaEvents(EventCodec codec) {
+        return new KafkaEvents(codec);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

@@ -1,0 +1,2 @@
+/** The transactional outbox and idempotent consumption. */
+package io.perennial.support.outbox;
