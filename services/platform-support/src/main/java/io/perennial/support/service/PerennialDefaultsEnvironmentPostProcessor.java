@@ -25,12 +25,18 @@ public class PerennialDefaultsEnvironmentPostProcessor implements EnvironmentPos
 
     static Map<String, Object> defaults() {
         Map<String, Object> d = new LinkedHashMap<>();
+        // A service is named after its configuration file (ingest-service.yml), so the two cannot disagree.
+        d.put("perennial.service.name", "${spring.config.name:perennial}");
         d.put("spring.application.name", "${perennial.service.name}");
         // Infrastructure endpoints come from the environment; the all-in-one launcher sets them for you.
         d.put("spring.kafka.bootstrap-servers", "${PERENNIAL_KAFKA_BOOTSTRAP:127.0.0.1:9092}");
         d.put("spring.datasource.url", "${PERENNIAL_DB_URL:}");
         d.put("spring.datasource.username", "${PERENNIAL_DB_USER:}");
         d.put("spring.datasource.password", "${PERENNIAL_DB_PASSWORD:}");
+        // Secrets only from the environment; no defaults.
+        d.put("perennial.security.service-token", "${PERENNIAL_SERVICE_TOKEN:}");
+        d.put("perennial.security.bootstrap-admin-password", "${PERENNIAL_ADMIN_PASSWORD:}");
+        d.put("perennial.kafka.replication-factor", "${PERENNIAL_KAFKA_REPLICATION_FACTOR:1}");
         d.put("spring.datasource.hikari.schema", "${perennial.service.schema}");
         d.put("spring.datasource.hikari.maximum-pool-size", "8");
         d.put("spring.datasource.hikari.minimum-idle", "1");

@@ -12,24 +12,18 @@ import io.perennial.support.security.ApiKeyService;
 import io.perennial.support.security.Role;
 import io.perennial.testing.PerennialIntegrationTest;
 import io.perennial.testing.TestInfrastructure;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.perennial.testing.TestHttp;
+import io.perennial.testing.TestTopics;
+import static io.perennial.testing.TestHttp.assertProblem;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,7 +32,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @PerennialIntegrationTest(properties = "spring.config.name=support-test")
 class PlatformSupportIT {
 
-    private static final String ADMIN = basic("admin", "test-admin-password-1");
+    private static final String ADMIN = TestHttp.basic("admin", "test-admin-password-1");
 
     @LocalServerPort
     int port;
@@ -52,73 +46,76 @@ class PlatformSupportIT {
     @Autowired
     SupportTestApplication.StreamListener listener;
 
-    private final HttpClient http = HttpClient.newHttpClient();
 
-    @Test
-    void everyErrorIsAProblemDocument() throws Exception {
-        assertProblem(send("GET", "/v1/nope", ADMIN, null, null), 404);
-        assertProblem(send("DELETE", "/v1/widgets", ADMIN, null, null), 405);
-        assertProblem(send("POST", "/v1/widgets", ADMIN, "text/plain", "name=x"), 415);
-        HttpResponse<String> malformed = send("POST", "/v1/widgets", ADMIN, "application/json", "{\"name\": ");
-        assertProblem(malformed, 400);
-        assertThat(malformed.body()).contains("not valid JSON").doesNotContain("Exception").doesNotContain("at [Source");
-        HttpResponse<String> invalid = send("POST", "/v1/widgets", ADMIN, "application/json", "{\"name\": \"\"}");
-        assertProblem(invalid, 400);
-        assertThat(invalid.body()).contains("\"field\":\"name\"");
-        assertProblem(send("POST", "/v1/widgets", ADMIN, "application/json",
-                "{\"name\": \"" + "x".repeat(4000) + "\"}"), 413);
-        assertProblem(sendChunked("/v1/widgets", ADMIN, "{\"name\": \"" + "y".repeat(4000) + "\"}"), 413);
+    private TestHttp http() {
+        return new TestHttp(port);
     }
 
     @Test
-    void credentialsAreRequiredAndScopesEnforced() throws Exception {
-        HttpResponse<String> anonymous = send("GET", "/v1/widgets", null, null, null);
+    void everyErrorIsAProblemDocument() {
+        assertProblem(http().send("GET", "/v1/nope", ADMIN, null, null), 404);
+        assertProblem(http().send("DELETE", "/v1/widgets", ADMIN, null, null), 405);
+        assertProblem(http().send("POST", "/v1/widgets", ADMIN, "text/plain", "name=x"), 415);
+        HttpResponse<String> malformed = http().send("POST", "/v1/widgets", ADMIN, "application/json", "{\"name\": ");
+        assertProblem(malformed, 400);
+        assertThat(malformed.body()).contains("not valid JSON").doesNotContain("Exception").doesNotContain("at [Source");
+        HttpResponse<String> invalid = http().send("POST", "/v1/widgets", ADMIN, "application/json", "{\"name\": \"\"}");
+        assertProblem(invalid, 400);
+        assertThat(invalid.body()).contains("\"field\":\"name\"");
+        assertProblem(http().send("POST", "/v1/widgets", ADMIN, "application/json",
+                "{\"name\": \"" + "x".repeat(4000) + "\"}"), 413);
+        assertProblem(http().postChunked("/v1/widgets", ADMIN, "application/json", "{\"name\": \"" + "y".repeat(4000) + "\"}"), 413);
+    }
+
+    @Test
+    void credentialsAreRequiredAndScopesEnforced() {
+        HttpResponse<String> anonymous = http().send("GET", "/v1/widgets", null, null, null);
         assertProblem(anonymous, 401);
         assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> v.contains("Bearer"));
-        assertProblem(send("GET", "/v1/widgets", basic("admin", "wrong-password-123"), null, null), 401);
-        assertProblem(send("GET", "/v1/widgets", "Bearer pnl_aaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", null, null),
+        assertProblem(http().send("GET", "/v1/widgets", TestHttp.basic("admin", "wrong-password-123"), null, null), 401);
+        assertProblem(http().send("GET", "/v1/widgets", "Bearer pnl_aaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", null, null),
                 401);
-        assertProblem(send("GET", "/v1/widgets", "Bearer not-a-key", null, null), 401);
-        assertThat(send("GET", "/actuator/health", null, null, null).statusCode()).isEqualTo(200);
-        assertProblem(send("GET", "/v3/api-docs", null, null, null), 401);
+        assertProblem(http().send("GET", "/v1/widgets", "Bearer not-a-key", null, null), 401);
+        assertThat(http().send("GET", "/actuator/health", null, null, null).statusCode()).isEqualTo(200);
+        assertProblem(http().send("GET", "/v3/api-docs", null, null, null), 401);
 
         String streamA = "Bearer " + apiKeys.issue("writer-a", null, List.of("samples:write:a"), null, "test").secret();
-        assertThat(send("POST", "/v1/streams/a/things", streamA, null, null).statusCode()).isEqualTo(200);
-        assertProblem(send("POST", "/v1/streams/b/things", streamA, null, null), 403);
-        assertProblem(send("GET", "/v1/widgets", streamA, null, null), 403);
+        assertThat(http().send("POST", "/v1/streams/a/things", streamA, null, null).statusCode()).isEqualTo(200);
+        assertProblem(http().send("POST", "/v1/streams/b/things", streamA, null, null), 403);
+        assertProblem(http().send("GET", "/v1/widgets", streamA, null, null), 403);
 
         String viewer = "Bearer " + apiKeys.issue("dash", Role.VIEWER, List.of(), null, "test").secret();
-        assertThat(send("GET", "/v1/widgets", viewer, null, null).statusCode()).isEqualTo(200);
-        assertProblem(send("POST", "/v1/widgets", viewer, "application/json", "{\"name\":\"v\"}"), 403);
+        assertThat(http().send("GET", "/v1/widgets", viewer, null, null).statusCode()).isEqualTo(200);
+        assertProblem(http().send("POST", "/v1/widgets", viewer, "application/json", "{\"name\":\"v\"}"), 403);
 
         var revocable = apiKeys.issue("temp", Role.OPERATOR, List.of(), null, "test");
         apiKeys.revoke(revocable.key().prefix(), "test");
-        assertProblem(send("GET", "/v1/widgets", "Bearer " + revocable.secret(), null, null), 401);
+        assertProblem(http().send("GET", "/v1/widgets", "Bearer " + revocable.secret(), null, null), 401);
 
-        assertThat(send("GET", "/v1/widgets", "Bearer test-service-token-value", null, null).statusCode())
+        assertThat(http().send("GET", "/v1/widgets", "Bearer test-service-token-value", null, null).statusCode())
                 .isEqualTo(200);
-        HttpResponse<String> docs = send("GET", "/v3/api-docs", viewer, null, null);
+        HttpResponse<String> docs = http().send("GET", "/v3/api-docs", viewer, null, null);
         assertThat(docs.statusCode()).isEqualTo(200);
         assertThat(docs.body()).contains("/v1/widgets").contains("bearer");
     }
 
     @Test
-    void iamApiIssuesKeysOnceAndStoresOnlyHashes() throws Exception {
-        HttpResponse<String> issued = send("POST", "/v1/iam/api-keys", ADMIN, "application/json",
+    void iamApiIssuesKeysOnceAndStoresOnlyHashes() {
+        HttpResponse<String> issued = http().send("POST", "/v1/iam/api-keys", ADMIN, "application/json",
                 "{\"name\":\"ci\",\"role\":\"operator\",\"scopes\":[\"samples:write:x\"]}");
         assertThat(issued.statusCode()).isEqualTo(201);
         String key = issued.body().replaceAll(".*\"key\":\"(pnl_[a-z2-7_]+)\".*", "$1");
         assertThat(key).startsWith("pnl_");
-        assertThat(send("GET", "/v1/widgets", "Bearer " + key, null, null).statusCode()).isEqualTo(200);
-        assertThat(send("GET", "/v1/iam/api-keys", ADMIN, null, null).body()).doesNotContain(key.substring(16));
-        assertProblem(send("POST", "/v1/iam/api-keys", ADMIN, "application/json", "{\"name\":\"x\",\"role\":\"root\"}"),
+        assertThat(http().send("GET", "/v1/widgets", "Bearer " + key, null, null).statusCode()).isEqualTo(200);
+        assertThat(http().send("GET", "/v1/iam/api-keys", ADMIN, null, null).body()).doesNotContain(key.substring(16));
+        assertProblem(http().send("POST", "/v1/iam/api-keys", ADMIN, "application/json", "{\"name\":\"x\",\"role\":\"root\"}"),
                 400);
-        assertProblem(send("GET", "/v1/iam/api-keys", "Bearer " + key, null, null), 403);
+        assertProblem(http().send("GET", "/v1/iam/api-keys", "Bearer " + key, null, null), 403);
     }
 
     @Test
-    void outboxSurvivesABrokerOutageAndPublishesEachEventOnce(TestInfrastructure infra) throws Exception {
-        assertThat(send("POST", "/v1/widgets", ADMIN, "application/json", "{\"name\":\"before\"}").statusCode())
+    void outboxSurvivesABrokerOutageAndPublishesEachEventOnce(TestInfrastructure infra) {
+        assertThat(http().send("POST", "/v1/widgets", ADMIN, "application/json", "{\"name\":\"before\"}").statusCode())
                 .isEqualTo(201);
         await().atMost(Duration.ofSeconds(30)).until(() -> listener.processed().contains("before"));
 
@@ -126,7 +123,7 @@ class PlatformSupportIT {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             names.add("during-" + i);
-            assertThat(send("POST", "/v1/widgets", ADMIN, "application/json", "{\"name\":\"during-" + i + "\"}")
+            assertThat(http().send("POST", "/v1/widgets", ADMIN, "application/json", "{\"name\":\"during-" + i + "\"}")
                     .statusCode()).isEqualTo(201);
         }
         assertThat(relay.pending()).isEqualTo(5);
@@ -137,7 +134,7 @@ class PlatformSupportIT {
 
         Map<String, Integer> idCounts = new java.util.HashMap<>();
         List<String> streams = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : readAll(infra, Topics.STREAMS, 8)) {
+        for (ConsumerRecord<String, byte[]> r : TestTopics.read(infra.bootstrapServers(), Topics.STREAMS, 8)) {
             if (!r.key().equals("before") && !r.key().startsWith("during-")) {
                 continue; // other tests write to the same topic
             }
@@ -157,10 +154,10 @@ class PlatformSupportIT {
                 infra.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.STREAMS, "garbage", "not an event".getBytes())).get();
         }
-        assertThat(send("POST", "/v1/widgets", ADMIN, "application/json", "{\"name\":\"poison\"}").statusCode())
+        assertThat(http().send("POST", "/v1/widgets", ADMIN, "application/json", "{\"name\":\"poison\"}").statusCode())
                 .isEqualTo(201);
 
-        List<ConsumerRecord<String, byte[]>> dead = readAll(infra, Topics.DLQ, 2);
+        List<ConsumerRecord<String, byte[]>> dead = TestTopics.read(infra.bootstrapServers(), Topics.DLQ, 2);
         assertThat(dead).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("garbage", "poison");
         for (ConsumerRecord<String, byte[]> r : dead) {
             assertThat(KafkaEvents.lastHeader(r.headers(), DeadLetters.SERVICE_HEADER)).isEqualTo("support-test");
@@ -172,54 +169,4 @@ class PlatformSupportIT {
                 .contains("ce_specversion"));
     }
 
-    private static List<ConsumerRecord<String, byte[]>> readAll(TestInfrastructure infra, String topic, int expected) {
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
-                infra.bootstrapServers(), "group.id", "reader-" + System.nanoTime(), "auto.offset.reset", "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-            }
-            // Read a little longer to catch duplicates.
-            consumer.poll(Duration.ofSeconds(1)).forEach(out::add);
-        }
-        return out;
-    }
-
-    private void assertProblem(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                ct -> assertThat(ct).startsWith("application/problem+json"));
-        assertThat(response.body()).contains("\"status\":" + status).contains("\"title\"")
-                .doesNotContain("stackTrace").doesNotContain("\tat ");
-    }
-
-    private HttpResponse<String> send(String method, String path, String auth, String contentType, String body)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (auth != null) {
-            b.header("Authorization", auth);
-        }
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> sendChunked(String path, String auth, String body) throws Exception {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", auth).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
 }

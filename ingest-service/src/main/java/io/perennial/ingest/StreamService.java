@@ -1,0 +1,124 @@
+package io.perennial.ingest.stream;
+
+import io.perennial.contracts.StreamName;
+import io.perennial.contracts.Topics;
+import io.perennial.contracts.events.EventTypes;
+import io.perennial.contracts.events.StreamEvents.StreamCreated;
+import io.perennial.contracts.events.StreamSpec;
+import io.perennial.support.kafka.PerennialKafkaProperties;
+import io.perennial.support.outbox.Outbox;
+import io.perennial.support.web.ApiException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Registers streams: validates the definition, creates the stream's topics, stores it and announces it. */
+@Service
+public class StreamService {
+
+    static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+    static final Duration MAX_RETENTION = Duration.ofDays(3650);
+    static final int MAX_FEATURES = 1_000_000;
+
+    private final StreamRepository streams;
+    private final Outbox outbox;
+    private final KafkaAdmin kafkaAdmin;
+    private final PerennialKafkaProperties kafka;
+    private final TransactionTemplate transactions;
+
+    public StreamService(StreamRepository streams, Outbox outbox, KafkaAdmin kafkaAdmin,
+            PerennialKafkaProperties kafka, TransactionTemplate transactions) {
+        this.streams = streams;
+        this.outbox = outbox;
+        this.kafkaAdmin = kafkaAdmin;
+        this.kafka = kafka;
+        this.transactions = transactions;
+    }
+
+    /**
+     * Registers a stream. Topics are created first (idempotently) so that the stream exists only once its topics do;
+     * the row and the {@code stream.created} event then commit together.
+     */
+    public Stream create(StreamRequest request) {
+        StreamSpec spec = toSpec(request);
+        if (streams.find(spec.name()).isPresent()) {
+            throw ApiException.conflict("stream '" + spec.name() + "' already exists");
+        }
+        createTopics(spec);
+        Boolean created = transactions.execute(status -> {
+            if (!streams.insert(spec)) {
+                return false;
+            }
+            outbox.append(EventTypes.STREAM_CREATED, spec.name(), new StreamCreated(spec));
+            return true;
+        });
+        if (!Boolean.TRUE.equals(created)) {
+            throw ApiException.conflict("stream '" + spec.name() + "' already exists");
+        }
+        return streams.find(spec.name()).orElseThrow();
+    }
+
+    public Stream get(String name) {
+        return streams.find(name).orElseThrow(() -> ApiException.notFound("no stream named '" + name + "'"));
+    }
+
+    public List<Stream> list(int limit, int offset) {
+        return streams.list(limit, offset);
+    }
+
+    public long count() {
+        return streams.count();
+    }
+
+    private void createTopics(StreamSpec spec) {
+        short replication = kafka.getReplicationFactor();
+        NewTopic samples = TopicBuilder.name(Topics.samples(spec.name())).partitions(spec.partitions())
+                .replicas(replication).config("retention.ms", String.valueOf(spec.retentionMs()))
+                .config("cleanup.policy", "delete").build();
+        NewTopic ingest = TopicBuilder.name(Topics.ingest(spec.name())).partitions(spec.partitions())
+                .replicas(replication).config("retention.ms", String.valueOf(DEFAULT_RETENTION.toMillis())).build();
+        kafkaAdmin.createOrModifyTopics(samples, ingest);
+    }
+
+    static StreamSpec toSpec(StreamRequest request) {
+        if (!StreamName.isValid(request.name())) {
+            throw ApiException.badRequest("invalid stream name: use 1-100 characters of a-z, 0-9, '-' and '_', "
+                    + "starting with a letter or digit").with("field", "name");
+        }
+        long features = 1;
+        for (int d : request.inputShape()) {
+            features *= d;
+        }
+        if (features > MAX_FEATURES) {
+            throw ApiException.badRequest("inputShape has " + features + " features; at most " + MAX_FEATURES)
+                    .with("field", "inputShape");
+        }
+        if (new HashSet<>(request.labels()).size() != request.labels().size()) {
+            throw ApiException.badRequest("labels must be unique").with("field", "labels");
+        }
+        Duration retention = request.retention() == null ? DEFAULT_RETENTION : request.retention();
+        if (retention.compareTo(Duration.ofMinutes(1)) < 0 || retention.compareTo(MAX_RETENTION) > 0) {
+            throw ApiException.badRequest("retention must be between PT1M and P3650D").with("field", "retention");
+        }
+        Map<String, Object> family = request.modelFamily() == null || request.modelFamily().isEmpty()
+                ? defaultFamily(request.inputShape(), request.labels().size()) : request.modelFamily();
+        return new StreamSpec(request.name(), request.inputShape(), request.labels(),
+                Boolean.TRUE.equals(request.labelRequired()), request.partitions() == null ? 3 : request.partitions(),
+                retention.toMillis(), family, request.policy());
+    }
+
+    /** An MLP for flat inputs, a small CNN for {@code [c, h, w]} images. */
+    static Map<String, Object> defaultFamily(List<Integer> shape, int classes) {
+        if (shape.size() == 3) {
+            return Map.of("family", "cnn", "inputShape", shape, "classes", classes);
+        }
+        int features = shape.stream().reduce(1, (a, b) -> a * b);
+        return Map.of("family", "mlp", "inputDim", features, "hidden", List.of(256), "classes", classes);
+    }
+}

@@ -1,0 +1,2 @@
+/** ingest-service: streams, sample validation, REST and Kafka ingest, dead letters. */
+package io.perennial.ingest;
