@@ -76,6 +76,22 @@ for f in $dockerfiles; do
 done
 log "Dockerfiles: $(echo "$dockerfiles" | wc -l) checked (non-root, HEALTHCHECK on readiness)"
 
+# Syntax lint with dockerfile-utils (npm, pinned) when npm is there; a failed install only skips it.
+lint_dir="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/perennial-ci/dockerfile-utils-0.16.3"
+lint="$lint_dir/node_modules/.bin/dockerfile-utils"
+if [ ! -x "$lint" ] && command -v npm >/dev/null 2>&1; then
+  mkdir -p "$lint_dir"
+  timeout 90 npm install --prefix "$lint_dir" --silent --no-audit --no-fund dockerfile-utils@0.16.3 >/dev/null 2>&1 || true
+fi
+if [ -x "$lint" ]; then
+  for f in $dockerfiles; do
+    "$lint" lint "$f" || die "$f: dockerfile-utils lint"
+  done
+  log "Dockerfiles: dockerfile-utils lint clean"
+else
+  log "SKIP Dockerfile lint: dockerfile-utils (npm) not available"
+fi
+
 # ---- 3. infra/ ------------------------------------------------------------------------------------------
 if [ -z "$py" ]; then
   log "SKIP infra YAML checks: no python3 with PyYAML found"
