@@ -22,10 +22,13 @@ public final class FreePorts {
         }
     }
 
-    /** Whether nothing listens on {@code port} on any local address. */
+    /**
+     * Whether nothing listens on {@code port} on any local address. Connections in TIME_WAIT do not count: servers
+     * bind with SO_REUSEADDR, so the check does too.
+     */
     public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(port));
             return true;
         } catch (IOException ex) {

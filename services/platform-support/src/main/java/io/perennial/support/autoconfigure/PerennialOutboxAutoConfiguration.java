@@ -3,6 +3,8 @@ package io.perennial.support.autoconfigure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.perennial.contracts.events.EventCodec;
+import io.perennial.support.kafka.KafkaEvents;
+import io.perennial.support.outbox.EventInbox;
 import io.perennial.support.outbox.Outbox;
 import io.perennial.support.outbox.OutboxProperties;
 import io.perennial.support.outbox.OutboxRelay;
@@ -63,6 +65,13 @@ public final class PerennialOutboxAutoConfiguration {
     @ConditionalOnMissingBean
     ProcessedEvents processedEvents(JdbcTemplate jdbc, SupportSchema schema) {
         return new ProcessedEvents(jdbc);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EventInbox eventInbox(KafkaEvents events, ProcessedEvents processed,
+            PlatformTransactionManager transactionManager) {
+        return new EventInbox(events, processed, new TransactionTemplate(transactionManager));
     }
 
     @Bean

@@ -7,6 +7,7 @@ import io.perennial.support.security.IamController;
 import io.perennial.support.security.IamSchemaMigration;
 import io.perennial.support.security.PerennialSecurityProperties;
 import io.perennial.support.security.ProblemSecurityHandlers;
+import io.perennial.support.security.Role;
 import io.perennial.support.security.Scopes;
 import io.perennial.support.security.UserAccounts;
 import jakarta.servlet.DispatcherType;
@@ -65,8 +66,7 @@ public final class PerennialSecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     static RoleHierarchy roleHierarchy() {
-        return RoleHierarchyImpl.fromHierarchy("ROLE_service > ROLE_admin\nROLE_admin > ROLE_operator\n"
-                + "ROLE_operator > ROLE_viewer");
+        return RoleHierarchyImpl.fromHierarchy(Role.hierarchy());
     }
 
     @Bean

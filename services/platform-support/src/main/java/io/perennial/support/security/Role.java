@@ -1,5 +1,7 @@
 package io.perennial.support.security;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -21,11 +23,13 @@ public enum Role {
     }
 
     /** The lower-case name used in APIs and the database. */
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** Parses a role name, case-insensitively. */
+    @JsonCreator
     public static Role parse(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
@@ -35,7 +39,7 @@ public enum Role {
     }
 
     /** The hierarchy in Spring Security's notation. */
-    static String hierarchy() {
+    public static String hierarchy() {
         return "ROLE_service > ROLE_admin\nROLE_admin > ROLE_operator\nROLE_operator > ROLE_viewer";
     }
 }

@@ -77,6 +77,9 @@ public class PerennialDefaultsEnvironmentPostProcessor implements EnvironmentPos
         d.put("management.endpoint.health.group.readiness.include", "readinessState,db,kafka");
         d.put("management.metrics.tags.application", "${perennial.service.name}");
         d.put("management.metrics.use-global-registry", "false");
+        // Enabled on purpose (behind authentication): every REST API documents itself.
+        d.put("springdoc.api-docs.enabled", "true");
+        d.put("springdoc.swagger-ui.enabled", "true");
         d.put("springdoc.swagger-ui.path", "/swagger-ui.html");
         d.put("springdoc.api-docs.path", "/v3/api-docs");
         return d;

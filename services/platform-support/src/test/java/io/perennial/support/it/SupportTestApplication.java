@@ -1,13 +1,11 @@
 package io.perennial.support.it;
 
 import io.perennial.contracts.Topics;
-import io.perennial.contracts.events.Event;
 import io.perennial.contracts.events.EventTypes;
 import io.perennial.contracts.events.StreamEvents.StreamCreated;
 import io.perennial.contracts.events.StreamSpec;
-import io.perennial.support.kafka.KafkaEvents;
 import io.perennial.support.outbox.Outbox;
-import io.perennial.support.outbox.ProcessedEvents;
+import io.perennial.support.outbox.EventInbox;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -87,33 +85,29 @@ public class SupportTestApplication {
         }
     }
 
-    /** Consumes stream events idempotently; a stream named "poison" fails every time. */
+    /** Consumes stream events idempotently through the inbox; a stream named "poison" fails every time. */
     @Component
     static class StreamListener {
         private final List<String> processed = new CopyOnWriteArrayList<>();
+        private final EventInbox inbox;
+
+        StreamListener(EventInbox inbox) {
+            this.inbox = inbox;
+        }
 
         public List<String> processed() {
             return processed;
         }
-        private final KafkaEvents events;
-        private final ProcessedEvents dedupe;
-
-        StreamListener(KafkaEvents events, ProcessedEvents dedupe) {
-            this.events = events;
-            this.dedupe = dedupe;
-        }
 
         @KafkaListener(id = "support-test-streams", topics = Topics.STREAMS)
-        @Transactional
         public void on(ConsumerRecord<String, byte[]> record) {
-            Event<?> event = events.decode(record);
-            StreamCreated created = event.dataAs(EventTypes.STREAM_CREATED);
-            if (created.stream().name().equals("poison")) {
-                throw new IllegalStateException("poison stream cannot be handled");
-            }
-            if (dedupe.claim("support-test", event.attributes().id())) {
+            inbox.process(record, "support-test", event -> {
+                StreamCreated created = event.dataAs(EventTypes.STREAM_CREATED);
+                if (created.stream().name().equals("poison")) {
+                    throw new IllegalStateException("poison stream cannot be handled");
+                }
                 processed.add(created.stream().name());
-            }
+            });
         }
     }
 }

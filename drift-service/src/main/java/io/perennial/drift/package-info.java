@@ -1,0 +1,2 @@
+/** drift-service: calibrated drift detectors over every stream, drift events. */
+package io.perennial.drift;

@@ -1,0 +1,2 @@
+/** gpu-worker: training, merging and evaluation jobs, and prediction serving. */
+package io.perennial.worker;

@@ -1,0 +1,2 @@
+/** Models: the unit that versions, aliases and promotion gates belong to. */
+package io.perennial.registry.model;

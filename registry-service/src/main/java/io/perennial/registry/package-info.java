@@ -1,0 +1,2 @@
+/** registry-service: models, versions, artifacts, lineage, compatibility reports, aliases and gates. */
+package io.perennial.registry;

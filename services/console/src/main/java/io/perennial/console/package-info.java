@@ -1,0 +1,2 @@
+/** The admin web console: see and steer streams, drift, jobs and versions. */
+package io.perennial.console;

@@ -1,0 +1,227 @@
+package io.perennial.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code perennial} command line: {@code up}, {@code status}, {@code down} and {@code help}. Problems the user
+ * can fix are printed as one line with a non-zero exit code; details go to {@code $PERENNIAL_HOME/logs}.
+ */
+public final class PerennialCli {
+
+    private final StackConfig config;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    PerennialCli(StackConfig config, PrintStream out, PrintStream err) {
+        this.config = config;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        StackConfig config;
+        try {
+            config = StackConfig.fromEnvironment();
+        } catch (StackException ex) {
+            System.err.println("perennial: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        // Several Spring applications share this JVM: logging is configured once, here, not by each of them.
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        System.setProperty("PERENNIAL_LOG_DIR", config.logDir().toString());
+        // Tomcat logs through java.util.logging: route it to the same log file.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        System.exit(new PerennialCli(config, System.out, System.err).run(List.of(args)));
+    }
+
+    int run(List<String> args) {
+        String command = args.isEmpty() ? "help" : args.get(0);
+        try {
+            return switch (command) {
+                case "up" -> up(args.contains("--detached"));
+                case "status" -> status();
+                case "down" -> down();
+                case "help", "-h", "--help" -> help();
+                default -> {
+                    err.println("perennial: unknown command '" + command + "'; run ./perennial help");
+                    yield 2;
+                }
+            };
+        } catch (StackException ex) {
+            err.println("perennial: " + ex.getMessage());
+            return 1;
+        }
+    }
+
+    private int up(boolean detached) {
+        Optional<Long> running = runningPid();
+        if (running.isPresent()) {
+            throw new StackException("Perennial is already running (pid " + running.get()
+                    + "); see ./perennial status, or stop it with ./perennial down");
+        }
+        Stack stack = new Stack(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Path pidFile = config.home().resolve("run/perennial.pid");
+        Path readyFile = config.home().resolve("run/ready");
+        Thread hook = new Thread(() -> {
+            err.println("perennial: stopping services, then Kafka and PostgreSQL ...");
+            stack.close();
+            deleteQuietly(readyFile);
+            deleteQuietly(pidFile);
+            err.println("perennial: stopped");
+            stopped.countDown();
+        }, "perennial-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Stack.Started started;
+        try {
+            writeQuietly(pidFile, String.valueOf(ProcessHandle.current().pid()));
+            started = stack.start();
+        } catch (RuntimeException ex) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            stack.close();
+            deleteQuietly(pidFile);
+            throw ex instanceof StackException se ? se : new StackException("startup failed: "
+                    + Stack.rootMessage(ex) + " (details in " + config.logDir().resolve("perennial.log") + ")", ex);
+        }
+        String banner = banner(started);
+        if (detached) {
+            // The script shows the banner once and deletes it; credentials never reach the log.
+            Path bannerFile = config.home().resolve("run/banner.txt");
+            writeQuietly(bannerFile, banner);
+            Secrets.restrict(bannerFile);
+        } else {
+            out.print(banner);
+            out.flush();
+        }
+        writeQuietly(readyFile, started.startup().toMillis() + " " + started.rssBytes());
+        try {
+            stopped.await();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    String banner(Stack.Started started) {
+        StringBuilder b = new StringBuilder("\nPerennial is up.\n\n");
+        b.append(String.format(Locale.ROOT, "  %-18s %s%n", "console", config.baseUrl("console")));
+        config.servicePorts().keySet().stream().filter(s -> !s.equals("console")).forEach(s -> b.append(
+                String.format(Locale.ROOT, "  %-18s %s   (API docs: %s/swagger-ui.html)%n", s, config.baseUrl(s),
+                        config.baseUrl(s))));
+        b.append(String.format(Locale.ROOT, "  %-18s %s%n", "kafka", started.kafkaBootstrap()));
+        b.append(String.format(Locale.ROOT, "  %-18s %s%n%n", "postgresql", started.dbUrl()));
+        if (started.adminPassword() != null) {
+            b.append("  Admin login (shown once, store it now):  admin / ").append(started.adminPassword())
+                    .append("\n\n");
+        } else {
+            b.append("  Log in as 'admin' with the password printed when this data directory was created.\n\n");
+        }
+        b.append(String.format(Locale.ROOT, "  Report: ready in %.1f s, resident memory %d MiB (JVM + PostgreSQL)%n",
+                started.startup().toMillis() / 1000.0, started.rssBytes() / (1024 * 1024)));
+        b.append("  Data: ").append(config.home()).append("   Logs: ").append(config.logDir()).append("\n\n");
+        return b.toString();
+    }
+
+    private int status() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        boolean allUp = true;
+        out.printf(Locale.ROOT, "%-18s %-28s %s%n", "COMPONENT", "URL", "HEALTH");
+        for (String service : config.servicePorts().keySet()) {
+            boolean up = Stack.isUp(http, config.baseUrl(service));
+            allUp &= up;
+            out.printf(Locale.ROOT, "%-18s %-28s %s%n", service, config.baseUrl(service), up ? "UP" : "DOWN");
+        }
+        Optional<Long> pid = runningPid();
+        out.println(pid.map(p -> "all-in-one process: pid " + p).orElse("all-in-one process: not running"));
+        return allUp ? 0 : 1;
+    }
+
+    private int down() {
+        Optional<Long> pid = runningPid();
+        if (pid.isEmpty()) {
+            out.println("perennial: not running");
+            return 0;
+        }
+        ProcessHandle process = ProcessHandle.of(pid.get()).orElseThrow();
+        out.println("perennial: stopping pid " + pid.get() + " ...");
+        process.destroy();
+        try {
+            process.onExit().get(90, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception ex) {
+            throw new StackException("pid " + pid.get() + " did not stop within 90 s; it is still running");
+        }
+        out.println("perennial: stopped");
+        return 0;
+    }
+
+    private int help() {
+        out.print("""
+                Usage: ./perennial <command>
+
+                  up [--detach]   build if needed, start Kafka, PostgreSQL and every service in one process,
+                                  print the URLs and (first time) the admin password; Ctrl-C stops it.
+                                  --detach returns once everything is healthy and leaves it running.
+                  status          health of each component; exit code 0 only when all are healthy
+                  down            stop a detached stack (services first, then Kafka and PostgreSQL)
+                  bench <name>    run a benchmark: continual (learning)
+                  test            run the test suite (same as ./mvnw verify)
+                  help            this text
+
+                Environment:
+                  PERENNIAL_HOME                 data directory (default ./.perennial)
+                  PERENNIAL_KAFKA_BOOTSTRAP      use an external Kafka instead of the embedded broker
+                  PERENNIAL_DB_URL, _USER, _PASSWORD   use an external PostgreSQL (JDBC URL)
+                  PERENNIAL_CONSOLE_PORT (8080), PERENNIAL_INGEST_PORT (8081), PERENNIAL_DRIFT_PORT (8082),
+                  PERENNIAL_TRAINER_PORT (8083), PERENNIAL_REGISTRY_PORT (8084), PERENNIAL_WORKER_PORT (8085),
+                  PERENNIAL_KAFKA_PORT (9092), PERENNIAL_KAFKA_CONTROLLER_PORT (9093), PERENNIAL_PG_PORT (55432)
+                """);
+        return 0;
+    }
+
+    private Optional<Long> runningPid() {
+        Path pidFile = config.home().resolve("run/perennial.pid");
+        try {
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+                    .orElse(false)) {
+                return Optional.of(pid);
+            }
+            Files.deleteIfExists(pidFile);
+            return Optional.empty();
+        } catch (IOException | NumberFormatException ex) {
+            return Optional.empty();
+        }
+    }
+
+    private static void writeQuietly(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException ex) {
+            throw new StackException("cannot write " + file + ": " + ex.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // Best effort at shutdown.
+        }
+    }
+}
