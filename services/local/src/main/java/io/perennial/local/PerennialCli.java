@@ -86,6 +86,7 @@ public final class PerennialCli {
         Runtime.getRuntime().addShutdownHook(hook);
         Stack.Started started;
         try {
+            stack.preflight();
             writeQuietly(pidFile, String.valueOf(ProcessHandle.current().pid()));
             started = stack.start();
         } catch (RuntimeException ex) {

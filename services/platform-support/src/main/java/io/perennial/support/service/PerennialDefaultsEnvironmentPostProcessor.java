@@ -77,6 +77,7 @@ public class PerennialDefaultsEnvironmentPostProcessor implements EnvironmentPos
         d.put("management.endpoint.health.group.readiness.include", "readinessState,db,kafka");
         d.put("management.metrics.tags.application", "${perennial.service.name}");
         d.put("management.metrics.use-global-registry", "false");
+        d.put("management.metrics.distribution.percentiles-histogram.http.server.requests", "true");
         // Enabled on purpose (behind authentication): every REST API documents itself.
         d.put("springdoc.api-docs.enabled", "true");
         d.put("springdoc.swagger-ui.enabled", "true");
