@@ -80,4 +80,14 @@ class EventCodecTest {
         assertThat(EventTypes.ALL).extracting(t -> t.type()).doesNotHaveDuplicates();
         assertThat(EventTypes.ALL).allSatisfy(t -> assertThat(Topics.PLATFORM_TOPICS).contains(t.topic()));
     }
+
+    @Test
+    void samplesRoundTripWithTheirFeatures() {
+        io.perennial.contracts.events.SampleEvents.Sample sample = new io.perennial.contracts.events.SampleEvents.Sample(
+                "s-1", new float[] {0.5f, -1.25f, 3e-7f}, "cat", Instant.parse("2026-11-22T10:00:00Z"), Map.of("k", "v"));
+        assertThat(codec.read(codec.encode(sample), io.perennial.contracts.events.SampleEvents.Sample.class))
+                .isEqualTo(sample);
+        assertThatThrownBy(() -> codec.read("{\"id\":1,\"features\":\"x\"}".getBytes(StandardCharsets.UTF_8),
+                io.perennial.contracts.events.SampleEvents.Sample.class)).isInstanceOf(InvalidCloudEventException.class);
+    }
 }

@@ -38,6 +38,16 @@ public final class EventCodec {
         }
     }
 
+    /** Decodes a record that is not in the event catalogue (e.g. a {@link SampleEvents.Sample}). */
+    public <T> T read(byte[] json, Class<T> type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (JacksonException ex) {
+            throw new InvalidCloudEventException("cannot decode " + type.getSimpleName() + ": "
+                    + ex.getOriginalMessage(), ex);
+        }
+    }
+
     /**
      * Decodes an event whose type is given by its CloudEvents attributes.
      *
