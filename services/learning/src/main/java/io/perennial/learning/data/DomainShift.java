@@ -74,7 +74,8 @@ public interface DomainShift {
     }
 
     /**
-     * Rotation about the image centre by {@code degrees} (counter-clockwise), bilinear, zero fill.
+     * Rotation about the image centre by {@code degrees}, counter-clockwise as displayed (row 0 at the top),
+     * bilinear interpolation, zero fill.
      *
      * @param degrees angle
      * @return the shift
@@ -92,8 +93,8 @@ public interface DomainShift {
                     // inverse mapping: source = R(-θ) · (target - centre) + centre
                     double dx = x - cx;
                     double dy = y - cy;
-                    double sx = cos * dx + sin * dy + cx;
-                    double sy = -sin * dx + cos * dy + cy;
+                    double sx = cos * dx - sin * dy + cx;
+                    double sy = sin * dx + cos * dy + cy;
                     out[y * w + x] = bilinear(p, h, w, sy, sx);
                 }
             }
