@@ -33,7 +33,9 @@ public final class AdapterRouter implements AutoCloseable {
     private int routedDim;
     private NDArray projectionNd;
     private NDArray wAll;
-    private NDArray bAll;
+    private NDArray meansNd;
+    private NDArray meanNorms;
+    private NDArray two;
     private NDArray invDim;
 
     /**
@@ -75,7 +77,19 @@ public final class AdapterRouter implements AutoCloseable {
      * @param baseFeatures row-major {@code [n, D]}
      * @return the fitted descriptor
      */
-    public synchronized FeatureDescriptor addRegime(String name, float[] baseFeatures) {
+    public FeatureDescriptor addRegime(String name, float[] baseFeatures) {
+        return addRegime(name, baseFeatures, null);
+    }
+
+    /**
+     * Adds a regime from its base features and, for class-conditional descriptors, their labels.
+     *
+     * @param name regime name (unique)
+     * @param baseFeatures row-major {@code [n, D]}
+     * @param labels labels of the rows (used when {@link RouterConfig#classConditional()}), or null
+     * @return the fitted descriptor
+     */
+    public synchronized FeatureDescriptor addRegime(String name, float[] baseFeatures, int @org.jspecify.annotations.Nullable [] labels) {
         if (regimeNames().contains(name)) {
             throw new IllegalArgumentException("regime '" + name + "' is already routed");
         }
@@ -86,7 +100,8 @@ public final class AdapterRouter implements AutoCloseable {
         if (projection == null) {
             fitProjection(baseFeatures);
         }
-        FeatureDescriptor d = FeatureDescriptor.fit(name, project(baseFeatures), routedDim, config.shrinkage(), config.noveltyQuantile());
+        FeatureDescriptor d = FeatureDescriptor.fit(name, project(baseFeatures), config.classConditional() ? labels : null, routedDim,
+                config.shrinkage(), config.noveltyQuantile());
         descriptors.add(d);
         rebuild();
         return d;
@@ -199,29 +214,46 @@ public final class AdapterRouter implements AutoCloseable {
             return;
         }
         int k = routedDim;
+        int groups = 1;
+        for (FeatureDescriptor d : descriptors) {
+            groups = Math.max(groups, d.means().length);
+        }
         float[] w = new float[kk * k * k];
-        float[] b = new float[kk * k];
+        float[] mw = new float[kk * groups * k];
+        float[] mn = new float[kk * groups];
         for (int r = 0; r < kk; r++) {
             FeatureDescriptor d = descriptors.get(r);
             double[][] l = d.whitening();
-            double[] m = d.mean();
             for (int i = 0; i < k; i++) {
-                double bi = 0;
                 for (int j = 0; j < k; j++) {
                     w[(r * k + i) * k + j] = (float) l[i][j];
-                    bi -= l[i][j] * m[j];
                 }
-                b[r * k + i] = (float) bi;
+            }
+            double[][] means = d.means();
+            for (int c = 0; c < groups; c++) {
+                double[] m = means[Math.min(c, means.length - 1)]; // pad with a repeated mean: the minimum is unchanged
+                double norm = 0;
+                for (int i = 0; i < k; i++) {
+                    double v = 0;
+                    for (int j = 0; j <= i; j++) {
+                        v += l[i][j] * m[j];
+                    }
+                    mw[(r * groups + c) * k + i] = (float) v;
+                    norm += v * v;
+                }
+                mn[r * groups + c] = (float) norm;
             }
         }
         projectionNd = manager.create(projection, new Shape(k, featureDim));
         wAll = manager.create(w, new Shape((long) kk * k, k));
-        bAll = manager.create(b, new Shape((long) kk * k));
+        meansNd = manager.create(mw, new Shape(kk, groups, k));
+        meanNorms = manager.create(mn, new Shape(kk, 1, groups));
+        two = manager.full(new Shape(), 2f, DataType.FLOAT32);
         invDim = manager.full(new Shape(), 1f / k, DataType.FLOAT32);
     }
 
     private void closeArrays() {
-        for (NDArray a : new NDArray[] {projectionNd, wAll, bAll, invDim}) {
+        for (NDArray a : new NDArray[] {projectionNd, wAll, meansNd, meanNorms, two, invDim}) {
             if (a != null) {
                 a.close();
             }
@@ -239,9 +271,15 @@ public final class AdapterRouter implements AutoCloseable {
             throw new IllegalStateException("router has no regimes");
         }
         long n = features.getShape().get(0);
-        NDArray fp = features.matMul(projectionNd.transpose());
-        NDArray y = ai.djl.nn.core.Linear.linear(fp, wAll, bAll).singletonOrThrow();
-        return y.mul(y).reshape(new Shape(n, descriptors.size(), routedDim)).sum(new int[] {2}).mul(invDim);
+        int kk = descriptors.size();
+        // y_r = L_r^-1 P f for every regime r: [K, N, k]
+        NDArray y = features.matMul(projectionNd.transpose()).matMul(wAll.transpose())
+                .reshape(new Shape(n, kk, routedDim)).transpose(1, 0, 2);
+        // ||y - L^-1 m_c||^2 = ||y||^2 - 2 y·(L^-1 m_c) + ||L^-1 m_c||^2, minimum over c
+        NDArray yy = y.mul(y).sum(new int[] {2}, true);
+        NDArray cross = y.batchMatMul(meansNd.transpose(0, 2, 1));
+        NDArray d = yy.sub(cross.mul(two)).add(meanNorms).min(new int[] {2});
+        return d.transpose().mul(invDim);
     }
 
     /**
@@ -285,17 +323,21 @@ public final class AdapterRouter implements AutoCloseable {
                 .putMetadata("projection_dim", String.valueOf(config.projectionDim()))
                 .putMetadata("shrinkage", String.valueOf(config.shrinkage()))
                 .putMetadata("novelty_quantile", String.valueOf(config.noveltyQuantile()))
-                .putMetadata("temperature", String.valueOf(config.temperature()));
+                .putMetadata("temperature", String.valueOf(config.temperature()))
+                .putMetadata("class_conditional", String.valueOf(config.classConditional()));
         if (projection != null) {
             b.putFloats("projection", new long[] {routedDim, featureDim}, projection);
         }
         for (int i = 0; i < descriptors.size(); i++) {
             FeatureDescriptor d = descriptors.get(i);
             int k = d.dim();
-            float[] mean = new float[k];
+            int groups = d.means().length;
+            float[] mean = new float[groups * k];
             float[] cov = new float[k * k];
             for (int a = 0; a < k; a++) {
-                mean[a] = (float) d.mean()[a];
+                for (int c = 0; c < groups; c++) {
+                    mean[c * k + a] = (float) d.means()[c][a];
+                }
                 for (int c = 0; c < k; c++) {
                     cov[a * k + c] = (float) d.covariance()[a][c];
                 }
@@ -304,7 +346,7 @@ public final class AdapterRouter implements AutoCloseable {
                     .putMetadata("regime." + i + ".shrinkage", String.valueOf(d.shrinkage()))
                     .putMetadata("regime." + i + ".count", String.valueOf(d.count()))
                     .putMetadata("regime." + i + ".threshold", String.valueOf(d.threshold()));
-            b.putFloats("regime." + i + ".mean", new long[] {k}, mean);
+            b.putFloats("regime." + i + ".means", new long[] {groups, k}, mean);
             b.putFloats("regime." + i + ".covariance", new long[] {k, k}, cov);
         }
         return b.build();
@@ -319,7 +361,8 @@ public final class AdapterRouter implements AutoCloseable {
     public static AdapterRouter fromSafetensors(SafetensorsFile file) {
         Map<String, String> md = file.metadata();
         RouterConfig cfg = new RouterConfig(Integer.parseInt(md.get("projection_dim")), Double.parseDouble(md.get("shrinkage")),
-                Double.parseDouble(md.get("novelty_quantile")), Double.parseDouble(md.get("temperature")));
+                Double.parseDouble(md.get("novelty_quantile")), Double.parseDouble(md.get("temperature")),
+                Boolean.parseBoolean(md.getOrDefault("class_conditional", "false")));
         AdapterRouter r = new AdapterRouter(Integer.parseInt(md.get("feature_dim")), cfg);
         int regimes = Integer.parseInt(md.get("regimes"));
         if (regimes > 0) {
@@ -328,13 +371,17 @@ public final class AdapterRouter implements AutoCloseable {
             r.routedDim = (int) p.shape()[0];
         }
         for (int i = 0; i < regimes; i++) {
-            float[] mean = file.tensor("regime." + i + ".mean").toFloatArray();
+            io.perennial.formats.safetensors.Tensor mt = file.tensor("regime." + i + ".means");
+            float[] mean = mt.toFloatArray();
             float[] cov = file.tensor("regime." + i + ".covariance").toFloatArray();
-            int k = mean.length;
-            double[] m = new double[k];
+            int groups = (int) mt.shape()[0];
+            int k = (int) mt.shape()[1];
+            double[][] m = new double[groups][k];
             double[][] c = new double[k][k];
             for (int a = 0; a < k; a++) {
-                m[a] = mean[a];
+                for (int g = 0; g < groups; g++) {
+                    m[g][a] = mean[g * k + a];
+                }
                 for (int b = 0; b < k; b++) {
                     c[a][b] = cov[a * k + b];
                 }

@@ -2,32 +2,39 @@ package io.perennial.learning.routing;
 
 import java.util.Arrays;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * A regime's descriptor: mean and shrunk covariance of the base model's features on that regime's
- * training window, with the Mahalanobis distance it induces.
+ * A regime's descriptor: mean(s) and shrunk covariance of the base model's features on that regime's
+ * training window, with the Mahalanobis distance they induce.
  *
- * <p>With sample covariance {@code S} of {@code n} feature vectors in {@code ℝ^D} and
- * \( \mu = \mathrm{tr}(S)/D \), the shrunk covariance is \( \Sigma = (1-\lambda) S + \lambda \mu I \). λ is
+ * <p>In the plain form there is one mean {@code m} and {@code S} is the sample covariance. In the
+ * class-conditional form (labels given) there is one mean {@code m_c} per class and {@code S} is the
+ * pooled within-class covariance (as in linear discriminant analysis); the distance to the regime is the
+ * distance to its nearest class mean, which separates regimes whose overall feature clouds overlap.
+ *
+ * <p>With \( \mu = \mathrm{tr}(S)/D \) the shrunk covariance is \( \Sigma = (1-\lambda) S + \lambda \mu I \). λ is
  * given or estimated by Ledoit &amp; Wolf ("A well-conditioned estimator for large-dimensional covariance
  * matrices", J. Multivariate Anal. 2004): \( \lambda = \min(\bar\beta^2, \delta^2)/\delta^2 \) with
- * \( \delta^2 = \|S - \mu I\|_F^2 \) and \( \bar\beta^2 = \frac{1}{n^2}\sum_i \|z_i z_i^\top - S\|_F^2 \).
- * The normalised squared distance of {@code f} is \( d^2(f) = (f-m)^\top \Sigma^{-1} (f-m) / D \) (about 1 for
- * in-regime inputs); {@link #threshold()} is its {@code q}-quantile on the training window, above which an
- * input counts as novel for this regime.
+ * \( \delta^2 = \|S - \mu I\|_F^2 \) and \( \bar\beta^2 = \frac{1}{n^2}\sum_i \|z_i z_i^\top - S\|_F^2 \), {@code z_i}
+ * the centred samples. The normalised squared distance of {@code f} is
+ * \( d^2(f) = \min_c (f-m_c)^\top \Sigma^{-1} (f-m_c) / D \) (about 1 for in-regime inputs);
+ * {@link #threshold()} is its {@code q}-quantile on the training window, above which an input counts as
+ * novel for this regime.
  */
 public final class FeatureDescriptor {
 
     private final String name;
-    private final double[] mean;
+    private final double[][] means;
     private final double[][] covariance;
     private final double shrinkage;
     private final int count;
     private final double threshold;
     private final double[][] whitening;
 
-    private FeatureDescriptor(String name, double[] mean, double[][] covariance, double shrinkage, int count, double threshold) {
+    private FeatureDescriptor(String name, double[][] means, double[][] covariance, double shrinkage, int count, double threshold) {
         this.name = name;
-        this.mean = mean;
+        this.means = means;
         this.covariance = covariance;
         this.shrinkage = shrinkage;
         this.count = count;
@@ -36,7 +43,7 @@ public final class FeatureDescriptor {
     }
 
     /**
-     * Fits a descriptor.
+     * Fits a plain (single-mean) descriptor.
      *
      * @param name regime name
      * @param features row-major {@code [n, D]}
@@ -44,41 +51,83 @@ public final class FeatureDescriptor {
      * @param shrinkage λ in [0, 1], or NaN for Ledoit–Wolf
      * @param quantile novelty quantile in (0, 1], for example 0.99
      * @return the descriptor
-     * @throws IllegalArgumentException for fewer than 2 samples or non-finite features
      */
     public static FeatureDescriptor fit(String name, float[] features, int dim, double shrinkage, double quantile) {
+        return fit(name, features, null, dim, shrinkage, quantile);
+    }
+
+    /**
+     * Fits a descriptor; with labels, one mean per class present and the pooled within-class covariance.
+     *
+     * @param name regime name
+     * @param features row-major {@code [n, D]}
+     * @param labels class per row, or null for a single mean
+     * @param dim D
+     * @param shrinkage λ in [0, 1], or NaN for Ledoit–Wolf
+     * @param quantile novelty quantile in (0, 1]
+     * @return the descriptor
+     * @throws IllegalArgumentException for fewer than 2 samples or non-finite features
+     */
+    public static FeatureDescriptor fit(String name, float[] features, int @Nullable [] labels, int dim, double shrinkage, double quantile) {
         int n = features.length / dim;
         if (n < 2 || features.length != n * dim) {
             throw new IllegalArgumentException("empty segment: descriptor '" + name + "' needs at least 2 feature rows of dimension "
                     + dim + ", got " + features.length + " values");
         }
-        double[] m = new double[dim];
+        if (labels != null && labels.length != n) {
+            throw new IllegalArgumentException("shape mismatch: " + labels.length + " labels for " + n + " feature rows");
+        }
+        int groups = 1;
+        int[] g = new int[n];
+        if (labels != null) {
+            int max = 0;
+            for (int l : labels) {
+                max = Math.max(max, l);
+            }
+            int[] remap = new int[max + 1];
+            Arrays.fill(remap, -1);
+            groups = 0;
+            for (int i = 0; i < n; i++) {
+                if (remap[labels[i]] < 0) {
+                    remap[labels[i]] = groups++;
+                }
+                g[i] = remap[labels[i]];
+            }
+        }
+        double[][] m = new double[groups][dim];
+        int[] counts = new int[groups];
         for (int i = 0; i < n; i++) {
+            counts[g[i]]++;
             for (int j = 0; j < dim; j++) {
                 float v = features[i * dim + j];
                 if (!Float.isFinite(v)) {
                     throw new IllegalArgumentException("non-finite base feature in descriptor '" + name + "': row " + i + " dim " + j);
                 }
-                m[j] += v;
+                m[g[i]][j] += v;
             }
         }
-        for (int j = 0; j < dim; j++) {
-            m[j] /= n;
+        for (int c = 0; c < groups; c++) {
+            for (int j = 0; j < dim; j++) {
+                m[c][j] /= counts[c];
+            }
         }
-        double[][] s = new double[dim][dim];
-        double[] z = new double[dim];
+        double[] zAll = new double[n * dim];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < dim; j++) {
-                z[j] = features[i * dim + j] - m[j];
+                zAll[i * dim + j] = features[i * dim + j] - m[g[i]][j];
             }
+        }
+        double[][] s = new double[dim][dim];
+        for (int i = 0; i < n; i++) {
+            int off = i * dim;
             for (int a = 0; a < dim; a++) {
-                double za = z[a];
+                double za = zAll[off + a];
                 if (za == 0) {
                     continue;
                 }
                 double[] row = s[a];
                 for (int b = a; b < dim; b++) {
-                    row[b] += za * z[b];
+                    row[b] += za * zAll[off + b];
                 }
             }
         }
@@ -95,7 +144,7 @@ public final class FeatureDescriptor {
         mu /= dim;
         double lambda = shrinkage;
         if (Double.isNaN(lambda)) {
-            lambda = ledoitWolf(features, n, dim, m, s, mu);
+            lambda = ledoitWolf(zAll, n, dim, s, mu);
         }
         if (!(lambda >= 0 && lambda <= 1)) {
             throw new IllegalArgumentException("shrinkage must be in [0, 1], got " + lambda);
@@ -117,7 +166,7 @@ public final class FeatureDescriptor {
             d[i] = provisional.distance(f);
         }
         Arrays.sort(d);
-        double thr = d[Math.min(n - 1, (int) Math.ceil(quantile * n) - 1)];
+        double thr = d[Math.min(n - 1, Math.max(0, (int) Math.ceil(quantile * n) - 1))];
         return new FeatureDescriptor(name, m, cov, lambda, n, thr);
     }
 
@@ -125,18 +174,18 @@ public final class FeatureDescriptor {
      * Restores a saved descriptor.
      *
      * @param name regime name
-     * @param mean mean
+     * @param means means, one per group
      * @param covariance shrunk covariance
      * @param shrinkage λ used
      * @param count samples it was fitted on
      * @param threshold novelty threshold
      * @return the descriptor
      */
-    public static FeatureDescriptor restore(String name, double[] mean, double[][] covariance, double shrinkage, int count, double threshold) {
-        return new FeatureDescriptor(name, mean.clone(), covariance, shrinkage, count, threshold);
+    public static FeatureDescriptor restore(String name, double[][] means, double[][] covariance, double shrinkage, int count, double threshold) {
+        return new FeatureDescriptor(name, means, covariance, shrinkage, count, threshold);
     }
 
-    private static double ledoitWolf(float[] x, int n, int dim, double[] m, double[][] s, double mu) {
+    private static double ledoitWolf(double[] z, int n, int dim, double[][] s, double mu) {
         double delta2 = 0;
         double sNorm2 = 0;
         for (int a = 0; a < dim; a++) {
@@ -148,23 +197,20 @@ public final class FeatureDescriptor {
         }
         // ||z z^T - S||_F^2 = ||z||^4 - 2 z^T S z + ||S||_F^2
         double beta = 0;
-        double[] z = new double[dim];
-        double[] sz = new double[dim];
         for (int i = 0; i < n; i++) {
+            int off = i * dim;
             double zz = 0;
             for (int j = 0; j < dim; j++) {
-                z[j] = x[i * dim + j] - m[j];
-                zz += z[j] * z[j];
+                zz += z[off + j] * z[off + j];
             }
             double zsz = 0;
             for (int a = 0; a < dim; a++) {
                 double acc = 0;
                 double[] row = s[a];
                 for (int b = 0; b < dim; b++) {
-                    acc += row[b] * z[b];
+                    acc += row[b] * z[off + b];
                 }
-                sz[a] = acc;
-                zsz += z[a] * acc;
+                zsz += z[off + a] * acc;
             }
             beta += zz * zz - 2 * zsz + sNorm2;
         }
@@ -176,26 +222,30 @@ public final class FeatureDescriptor {
     }
 
     /**
-     * Normalised squared Mahalanobis distance \( (f-m)^\top \Sigma^{-1} (f-m) / D \).
+     * Normalised squared Mahalanobis distance to the nearest mean, \( \min_c (f-m_c)^\top \Sigma^{-1} (f-m_c) / D \).
      *
      * @param f feature vector
      * @return distance
      */
     public double distance(double[] f) {
-        int dim = mean.length;
-        double sum = 0;
+        int dim = f.length;
+        double best = Double.POSITIVE_INFINITY;
         double[] z = new double[dim];
-        for (int j = 0; j < dim; j++) {
-            z[j] = f[j] - mean[j];
-        }
-        for (int a = 0; a < dim; a++) {
-            double acc = 0;
-            for (int b = 0; b <= a; b++) {
-                acc += whitening[a][b] * z[b];
+        for (double[] mean : means) {
+            for (int j = 0; j < dim; j++) {
+                z[j] = f[j] - mean[j];
             }
-            sum += acc * acc;
+            double sum = 0;
+            for (int a = 0; a < dim; a++) {
+                double acc = 0;
+                for (int b = 0; b <= a; b++) {
+                    acc += whitening[a][b] * z[b];
+                }
+                sum += acc * acc;
+            }
+            best = Math.min(best, sum / dim);
         }
-        return sum / dim;
+        return best;
     }
 
     /** Returns the regime name. */
@@ -205,12 +255,17 @@ public final class FeatureDescriptor {
 
     /** Returns the feature dimension D. */
     public int dim() {
-        return mean.length;
+        return covariance.length;
     }
 
-    /** Returns a copy of the mean. */
+    /** Returns a copy of the first (or only) mean. */
     public double[] mean() {
-        return mean.clone();
+        return means[0].clone();
+    }
+
+    /** Returns the means, one per group (not copied; do not modify). */
+    public double[][] means() {
+        return means;
     }
 
     /** Returns the shrunk covariance (not copied; do not modify). */

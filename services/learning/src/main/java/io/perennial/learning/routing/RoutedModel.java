@@ -87,7 +87,7 @@ public final class RoutedModel {
             throw new IllegalArgumentException("adapter '" + adapter.name() + "' was trained on base " + adapter.baseFingerprint()
                     + ", not on this model's base " + base.fingerprint());
         }
-        router.addRegime(name, baseFeatures(base, window));
+        router.addRegime(name, baseFeatures(base, window), window.labels());
         regimes.add(new Regime(name, adapter));
     }
 
