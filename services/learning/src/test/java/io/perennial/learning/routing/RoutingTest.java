@@ -58,6 +58,36 @@ class RoutingTest {
     }
 
     @Test
+    void classConditionalDescriptorMeasuresTheDistanceToTheNearestClassMean() throws Exception {
+        // two classes at (-5, 0) and (5, 0), within-class deviations (±1, 0) and (0, ±1): pooled S = diag(0.5, 0.5)
+        float[] x = {-4, 0, -6, 0, -5, 1, -5, -1, 6, 0, 4, 0, 5, 1, 5, -1};
+        int[] y = {0, 0, 0, 0, 1, 1, 1, 1};
+        FeatureDescriptor cc = FeatureDescriptor.fit("cc", x, y, 2, 0.0, 1.0);
+        FeatureDescriptor plain = FeatureDescriptor.fit("plain", x, null, 2, 0.0, 1.0);
+        assertThat(cc.means()).hasNumberOfRows(2);
+        assertThat(cc.covariance()[0][0]).isCloseTo(0.5, within(1e-5));
+        // (0, 0) sits between the classes: 5^2 / 0.5 / 2 = 25 from either class mean
+        assertThat(cc.distance(new double[] {0, 0})).isCloseTo(25.0, within(1e-3));
+        // (5, 1) is a typical class-1 point: 1 / 0.5 / 2 = 1
+        assertThat(cc.distance(new double[] {5, 1})).isCloseTo(1.0, within(1e-3));
+        // the single Gaussian sees the gap as ordinary (its x variance is 25.5)
+        assertThat(plain.distance(new double[] {0, 0})).isLessThan(1.0);
+        AdapterRouter router = new AdapterRouter(2, new RouterConfig(0, 0.0, 1.0, 1.0, true));
+        router.addRegime("cc", x, y);
+        try (NDManager m = NDManager.newBaseManager(Devices.select()); NDScope scope = new NDScope()) {
+            float[] d = router.distances(m.create(new float[] {0, 0, 5, 1, -5, -2}, new Shape(3, 2))).toFloatArray();
+            assertThat((double) d[0]).isCloseTo(25.0, within(1e-3));
+            assertThat((double) d[1]).isCloseTo(1.0, within(1e-3));
+            assertThat((double) d[2]).isCloseTo(cc.distance(new double[] {-5, -2}), within(1e-3));
+            AdapterRouter back = AdapterRouter.fromSafetensors(Safetensors.read(Safetensors.toBytes(router.toSafetensors())));
+            assertThat(back.descriptors().get(0).means()).hasNumberOfRows(2);
+            assertThat(back.config().classConditional()).isTrue();
+            back.close();
+        }
+        router.close();
+    }
+
+    @Test
     void routerPicksTheNearestRegimeAndFlagsNovelInputs() throws Exception {
         int d = 6;
         AdapterRouter router = new AdapterRouter(d, new RouterConfig(0, Double.NaN, 0.99, 1.0));
