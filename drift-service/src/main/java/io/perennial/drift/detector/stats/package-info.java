@@ -1,0 +1,2 @@
+/** Distribution functions the detectors' p-values come from (Kolmogorov, chi-square, normal). */
+package io.perennial.drift.detector.stats;

@@ -1,0 +1,130 @@
+package io.perennial.drift.detector.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.perennial.drift.detector.window.MultipleTesting;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class WindowMonitorTest {
+
+    static MonitorSettings settings(boolean rebaseline) {
+        return new MonitorSettings(5, 500, 500, 100, 0.001, MultipleTesting.BENJAMINI_HOCHBERG,
+                Set.of("ks", "mmd", "chi2"), 100, rebaseline, 500, 0.2, 3, 16, 1);
+    }
+
+    static float[] sample(SplittableRandom random, double shift) {
+        float[] x = new float[5];
+        for (int j = 0; j < 5; j++) {
+            double u1 = 1 - random.nextDouble();
+            x[j] = (float) (Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random.nextDouble())
+                    + (j == 2 ? shift : 0));
+        }
+        return x;
+    }
+
+    /** Feeds a stream round-robin over 2 partitions, returns the alarms. */
+    static List<WindowMonitor.Evaluation> run(WindowMonitor monitor, int n, int... shifts) {
+        SplittableRandom random = new SplittableRandom(17);
+        List<WindowMonitor.Evaluation> alarms = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double shift = 0;
+            for (int s : shifts) {
+                if (i >= s) {
+                    shift += 3;
+                }
+            }
+            WindowMonitor.Evaluation e = monitor.add(sample(random, shift), random.nextInt(3), i % 2, i / 2);
+            if (e != null && e.alarm()) {
+                alarms.add(e);
+            }
+        }
+        return alarms;
+    }
+
+    @Test
+    void nothingIsTestedWhileTheReferenceFills() {
+        WindowMonitor monitor = new WindowMonitor(settings(true));
+        SplittableRandom random = new SplittableRandom(1);
+        for (int i = 0; i < 499; i++) {
+            assertThat(monitor.add(sample(random, 10), 0, 0, i)).isNull();
+        }
+        assertThat(monitor.phase()).isEqualTo(WindowMonitor.Phase.REFERENCE);
+    }
+
+    @Test
+    void oneShiftGivesOneAlarmWithStartOffsetsAtOrAfterTheShift() {
+        WindowMonitor monitor = new WindowMonitor(settings(true));
+        List<WindowMonitor.Evaluation> alarms = run(monitor, 6000, 2000);
+        assertThat(alarms).hasSize(1);
+        WindowMonitor.Evaluation alarm = alarms.get(0);
+        // sample 2000 is partition 0 offset 1000, sample 2001 partition 1 offset 1000
+        assertThat(alarm.startOffsets()).containsOnlyKeys(0, 1);
+        assertThat(alarm.startOffsets().get(0)).isBetween(1000L, 1010L);
+        assertThat(alarm.startOffsets().get(1)).isBetween(1000L, 1010L);
+        assertThat(alarm.sequence()).isLessThanOrEqualTo(2100);
+    }
+
+    @Test
+    void rebaseliningCatchesASecondShift() {
+        WindowMonitor monitor = new WindowMonitor(settings(true));
+        List<WindowMonitor.Evaluation> alarms = run(monitor, 9000, 2000, 5000);
+        assertThat(alarms).hasSize(2);
+        assertThat(alarms.get(1).startOffsets().get(0)).isBetween(2500L, 2510L);
+    }
+
+    @Test
+    void withoutRebaseliningTheAlarmHoldsUntilTheStreamReturns() {
+        WindowMonitor monitor = new WindowMonitor(settings(false));
+        SplittableRandom random = new SplittableRandom(3);
+        int alarms = 0;
+        int resolved = 0;
+        for (int i = 0; i < 8000; i++) {
+            double shift = i >= 2000 && i < 5000 ? 3 : 0;
+            WindowMonitor.Evaluation e = monitor.add(sample(random, shift), 0, 0, i);
+            if (e != null) {
+                alarms += e.alarm() ? 1 : 0;
+                resolved += e.resolved() ? 1 : 0;
+            }
+        }
+        assertThat(alarms).isEqualTo(1);
+        assertThat(resolved).isEqualTo(1);
+        assertThat(monitor.phase()).isEqualTo(WindowMonitor.Phase.MONITORING);
+    }
+
+    @Test
+    void samplesWithTheWrongShapeOrNaNNeverReachTheDetectors() {
+        WindowMonitor monitor = new WindowMonitor(settings(true));
+        assertThat(monitor.add(new float[] {1, 2}, 0, 0, 0)).isNull();
+        assertThat(monitor.add(new float[] {1, 2, Float.NaN, 4, 5}, 0, 0, 1)).isNull();
+        assertThat(monitor.seen()).isZero();
+        assertThat(monitor.referenceCount()).isZero();
+    }
+
+    @Test
+    void aRestoredMonitorContinuesWithoutANewAlarmAndStillCatchesTheNextShift() {
+        WindowMonitor first = new WindowMonitor(settings(true));
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 1500; i++) {
+            first.add(sample(random, 0), 0, 0, i);
+        }
+        WindowMonitor second = new WindowMonitor(settings(true));
+        second.restore(first.phase(), first.referenceRows(), first.referenceLabels(), first.cooldownLeft(),
+                first.seen(), first.referenceStart());
+        assertThat(second.phase()).isEqualTo(WindowMonitor.Phase.MONITORING);
+        int alarms = 0;
+        long startOffset = -1;
+        for (int i = 1500; i < 4000; i++) {
+            WindowMonitor.Evaluation e = second.add(sample(random, i >= 2500 ? 3 : 0), 0, 0, i);
+            if (e != null && e.alarm()) {
+                alarms++;
+                startOffset = e.startOffsets().get(0);
+            }
+        }
+        assertThat(alarms).isEqualTo(1);
+        assertThat(startOffset).isBetween(2500L, 2510L);
+    }
+}
