@@ -171,7 +171,8 @@ public final class ContinualBenchmark {
         line("- model: mlp " + inputDim + "-" + spec.hidden() + "-10 (" + spec.parameterCount() + " parameters), Adam, batch " + batch
                 + ", up to " + epochs + " epochs with early stopping (10% held out of each window, patience 3), seed " + SEED);
         line("- adapters: LoRA r=" + rank + ", alpha=" + (int) alpha + (rank <= 10 ? " on fc1 and fc2" : " on fc1") + ", lr " + adapterLr + ", up to " + adapterEpochs
-                + " epochs; router: base penultimate features, PCA to " + projectionDim + " dims, Ledoit-Wolf shrinkage"
+                + " epochs; router: class-conditional Mahalanobis on the base's penultimate features ("
+                + (projectionDim == 0 ? "full dimension" : "PCA to " + projectionDim + " dims") + ", Ledoit-Wolf shrinkage)"
                 + "; full-model methods lr " + baseLr + "; EWC lambda " + ewcLambda + "; LwF weight " + lwfWeight + ", T " + lwfTemperature);
         line("");
         json.put("command", command);
