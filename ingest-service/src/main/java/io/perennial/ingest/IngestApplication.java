@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /** Entry point of ingest-service. */
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties(IngestProperties.class)
 public class IngestApplication {
 
     /** Service name: configuration file {@code ingest-service.yml}, consumer group, CloudEvents source. */

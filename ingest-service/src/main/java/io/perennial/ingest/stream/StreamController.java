@@ -10,7 +10,11 @@ import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -50,6 +54,21 @@ public class StreamController {
     public StreamPage list(@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
             @RequestParam(defaultValue = "0") @Min(0) int offset) {
         return new StreamPage(streams.list(limit, offset), streams.count(), limit, offset);
+    }
+
+    @PatchMapping("/{stream}")
+    @PreAuthorize("@scopes.allows(authentication, 'streams:admin', #stream, 'operator')")
+    @Operation(summary = "Change a stream's policy or retention")
+    public Stream update(@PathVariable String stream, @Valid @RequestBody StreamUpdateRequest request) {
+        return streams.update(stream, request);
+    }
+
+    @DeleteMapping("/{stream}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @PreAuthorize("@scopes.allows(authentication, 'streams:admin', #stream, 'admin')")
+    @Operation(summary = "Delete a stream", description = "Soft delete: ingest stops; data ages out by retention.")
+    public void delete(@PathVariable String stream) {
+        streams.delete(stream);
     }
 
     @GetMapping("/{stream}")

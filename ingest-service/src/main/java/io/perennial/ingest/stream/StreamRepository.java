@@ -27,6 +27,17 @@ public class StreamRepository {
                 spec.name(), json.writeValueAsString(spec)) == 1;
     }
 
+    /** Replaces the definition of a live stream; returns false when there is none. */
+    public boolean update(StreamSpec spec) {
+        return jdbc.update("UPDATE streams SET spec = ?::jsonb, updated_at = now() WHERE name = ? AND deleted_at IS NULL",
+                json.writeValueAsString(spec), spec.name()) == 1;
+    }
+
+    /** Soft-deletes a stream; returns false when there is no live stream of that name. */
+    public boolean markDeleted(String name) {
+        return jdbc.update("UPDATE streams SET deleted_at = now() WHERE name = ? AND deleted_at IS NULL", name) == 1;
+    }
+
     public Optional<Stream> find(String name) {
         return jdbc.query("SELECT name, spec::text, created_at FROM streams WHERE name = ? AND deleted_at IS NULL",
                 this::map, name).stream().findFirst();

@@ -4,6 +4,8 @@ import io.perennial.contracts.StreamName;
 import io.perennial.contracts.Topics;
 import io.perennial.contracts.events.EventTypes;
 import io.perennial.contracts.events.StreamEvents.StreamCreated;
+import io.perennial.contracts.events.StreamEvents.StreamDeleted;
+import io.perennial.contracts.events.StreamEvents.StreamUpdated;
 import io.perennial.contracts.events.StreamSpec;
 import io.perennial.support.kafka.PerennialKafkaProperties;
 import io.perennial.support.outbox.Outbox;
@@ -31,9 +33,11 @@ public class StreamService {
     private final KafkaAdmin kafkaAdmin;
     private final PerennialKafkaProperties kafka;
     private final TransactionTemplate transactions;
+    private final StreamCatalog catalog;
 
     public StreamService(StreamRepository streams, Outbox outbox, KafkaAdmin kafkaAdmin,
-            PerennialKafkaProperties kafka, TransactionTemplate transactions) {
+            PerennialKafkaProperties kafka, TransactionTemplate transactions, StreamCatalog catalog) {
+        this.catalog = catalog;
         this.streams = streams;
         this.outbox = outbox;
         this.kafkaAdmin = kafkaAdmin;
@@ -59,9 +63,50 @@ public class StreamService {
             return true;
         });
         if (!Boolean.TRUE.equals(created)) {
-            throw ApiException.conflict("stream '" + spec.name() + "' already exists");
+            throw ApiException.conflict("stream '" + spec.name() + "' already exists or was deleted; its name "
+                    + "stays reserved");
         }
         return streams.find(spec.name()).orElseThrow();
+    }
+
+    /**
+     * Changes a stream's policy and/or retention. The samples topic's {@code retention.ms} follows, which is what
+     * bounds the training data.
+     */
+    public Stream update(String name, StreamUpdateRequest request) {
+        StreamSpec current = get(name).spec();
+        long retentionMs = current.retentionMs();
+        if (request.retention() != null) {
+            checkRetention(request.retention());
+            retentionMs = request.retention().toMillis();
+        }
+        StreamSpec updated = new StreamSpec(current.name(), current.inputShape(), current.labels(),
+                current.labelRequired(), current.partitions(), retentionMs, current.modelFamily(),
+                request.policy() == null ? current.policy() : request.policy());
+        if (retentionMs != current.retentionMs()) {
+            kafkaAdmin.createOrModifyTopics(TopicBuilder.name(Topics.samples(name)).partitions(current.partitions())
+                    .replicas(kafka.getReplicationFactor()).config("retention.ms", String.valueOf(retentionMs))
+                    .build());
+        }
+        transactions.executeWithoutResult(status -> {
+            if (!streams.update(updated)) {
+                throw ApiException.notFound("no stream named '" + name + "'");
+            }
+            outbox.append(EventTypes.STREAM_UPDATED, name, new StreamUpdated(updated));
+        });
+        catalog.invalidate(name);
+        return get(name);
+    }
+
+    /** Soft-deletes a stream: ingest stops at once; its topics keep their data until retention expires. */
+    public void delete(String name) {
+        transactions.executeWithoutResult(status -> {
+            if (!streams.markDeleted(name)) {
+                throw ApiException.notFound("no stream named '" + name + "'");
+            }
+            outbox.append(EventTypes.STREAM_DELETED, name, new StreamDeleted(name));
+        });
+        catalog.invalidate(name);
     }
 
     public Stream get(String name) {
@@ -103,14 +148,18 @@ public class StreamService {
             throw ApiException.badRequest("labels must be unique").with("field", "labels");
         }
         Duration retention = request.retention() == null ? DEFAULT_RETENTION : request.retention();
-        if (retention.compareTo(Duration.ofMinutes(1)) < 0 || retention.compareTo(MAX_RETENTION) > 0) {
-            throw ApiException.badRequest("retention must be between PT1M and P3650D").with("field", "retention");
-        }
+        checkRetention(retention);
         Map<String, Object> family = request.modelFamily() == null || request.modelFamily().isEmpty()
                 ? defaultFamily(request.inputShape(), request.labels().size()) : request.modelFamily();
         return new StreamSpec(request.name(), request.inputShape(), request.labels(),
                 Boolean.TRUE.equals(request.labelRequired()), request.partitions() == null ? 3 : request.partitions(),
                 retention.toMillis(), family, request.policy());
+    }
+
+    private static void checkRetention(Duration retention) {
+        if (retention.compareTo(Duration.ofMinutes(1)) < 0 || retention.compareTo(MAX_RETENTION) > 0) {
+            throw ApiException.badRequest("retention must be between PT1M and P3650D").with("field", "retention");
+        }
     }
 
     /** An MLP for flat inputs, a small CNN for {@code [c, h, w]} images. */

@@ -52,6 +52,17 @@ public final class PerennialWebAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnClass(name = "org.apache.catalina.valves.ErrorReportValve")
+    org.springframework.boot.web.server.WebServerFactoryCustomizer<
+            org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory> problemErrorReportValve() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
+                host.setErrorReportValveClass(io.perennial.support.web.ProblemErrorReportValve.class.getName());
+            }
+        });
+    }
+
+    @Bean
     @ConditionalOnMissingBean
     @ConditionalOnClass(OpenAPI.class)
     OpenAPI perennialOpenApi(ServiceProperties service) {

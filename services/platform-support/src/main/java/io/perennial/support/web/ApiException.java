@@ -14,6 +14,7 @@ public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String title;
     private final Map<String, Object> properties = new LinkedHashMap<>();
+    private Long retryAfterSeconds;
 
     public ApiException(HttpStatus status, String title, String detail) {
         super(detail);
@@ -31,6 +32,29 @@ public class ApiException extends RuntimeException {
 
     public static ApiException badRequest(String detail) {
         return new ApiException(HttpStatus.BAD_REQUEST, "Invalid request", detail);
+    }
+
+    /** 429: the client should slow down and retry after the given seconds. */
+    public static ApiException tooManyRequests(String detail, long retryAfterSeconds) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "Too many requests", detail)
+                .retryAfter(retryAfterSeconds);
+    }
+
+    /** 503: a dependency (broker, database) is unavailable; retry later. */
+    public static ApiException unavailable(String detail, long retryAfterSeconds) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail)
+                .retryAfter(retryAfterSeconds);
+    }
+
+    /** Sets the {@code Retry-After} header of the answer. */
+    public ApiException retryAfter(long seconds) {
+        this.retryAfterSeconds = Math.max(1, seconds);
+        return this;
+    }
+
+    /** Seconds for {@code Retry-After}, or null. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /** Adds a member to the problem object. */

@@ -39,7 +39,12 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> api(ApiException ex, HttpServletRequest request) {
         ProblemDetail problem = Problems.of(ex.status(), ex.title(), ex.getMessage());
         ex.properties().forEach(problem::setProperty);
-        return respond(problem, request);
+        ResponseEntity<Object> response = respond(problem, request);
+        if (ex.retryAfterSeconds() != null) {
+            return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(ex.retryAfterSeconds())).body(problem);
+        }
+        return response;
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)

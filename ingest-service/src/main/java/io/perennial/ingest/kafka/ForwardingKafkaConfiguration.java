@@ -1,0 +1,86 @@
+package io.perennial.ingest.kafka;
+
+import io.perennial.support.kafka.DeadLetters;
+import io.perennial.support.service.ServiceProperties;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The transactional producer and listener container of the Kafka ingest path. They are deliberately not exposed as
+ * {@code KafkaTemplate}/{@code ProducerFactory} beans: those would replace the platform's non-transactional
+ * producer that the outbox uses.
+ */
+@Configuration(proxyBeanMethods = false)
+class ForwardingKafkaConfiguration {
+
+    /** The transactional template the forwarder writes with; its sends join the container's transaction. */
+    record ForwardingKafka(KafkaTemplate<String, byte[]> template, KafkaTransactionManager<String, byte[]> transactions,
+            DefaultKafkaProducerFactory<String, byte[]> producerFactory) implements AutoCloseable {
+        @Override
+        public void close() {
+            producerFactory.destroy();
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    ForwardingKafka forwardingKafka(KafkaProperties kafka, ServiceProperties service) {
+        Map<String, Object> config = kafka.buildProducerProperties();
+        config.put("client.id", service.getName() + "-forwarder");
+        DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(config,
+                new StringSerializer(), new ByteArraySerializer());
+        // Unique per instance: with the consumer-group-aware protocol (KIP-447) fencing does not need stable ids.
+        factory.setTransactionIdPrefix(service.getName() + "-forwarder-" + UUID.randomUUID() + "-");
+        return new ForwardingKafka(new KafkaTemplate<>(factory), new KafkaTransactionManager<>(factory), factory);
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> ingestForwardingContainerFactory(
+            ConsumerFactory<String, byte[]> consumers, ForwardingKafka forwarding, ServiceProperties service) {
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(consumers);
+        factory.getContainerProperties().setKafkaAwareTransactionManager(forwarding.transactions());
+        // A transaction that keeps failing (e.g. the broker rejects the write) is retried with back-off, then the
+        // record goes to the dead-letter topic in a transaction of its own: never dropped, never an endless loop.
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(forwarding.template(),
+                (record, ex) -> new TopicPartition(io.perennial.contracts.Topics.DLQ, -1));
+        recoverer.setHeadersFunction((record, ex) -> DeadLetterHeaders.of(
+                "forwarding failed: " + ex.getMessage(), service.getName(), record.topic()));
+        ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
+        backOff.setMaxInterval(10_000);
+        backOff.setMaxAttempts(10);
+        DefaultAfterRollbackProcessor<String, byte[]> rollback = new DefaultAfterRollbackProcessor<>(recoverer,
+                backOff, forwarding.template(), true);
+        factory.setAfterRollbackProcessor(rollback);
+        return factory;
+    }
+
+    /** Header helper shared with the forwarder; names come from {@link DeadLetters}. */
+    static final class DeadLetterHeaders {
+        private DeadLetterHeaders() {
+        }
+
+        static org.apache.kafka.common.header.Headers of(String reason, String service, String sourceTopic) {
+            org.apache.kafka.common.header.internals.RecordHeaders headers =
+                    new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add(DeadLetters.REASON_HEADER, reason.replaceAll("[\\r\\n]+", " ")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            headers.add(DeadLetters.SERVICE_HEADER, service.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            headers.add(DeadLetters.SOURCE_TOPIC_HEADER, sourceTopic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return headers;
+        }
+    }
+}
