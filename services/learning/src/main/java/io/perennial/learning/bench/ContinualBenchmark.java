@@ -79,6 +79,7 @@ public final class ContinualBenchmark {
     private int projectionDim = 0;
     private List<String> sequenceNames = List.of("rotation", "permutation");
     private boolean throughput = true;
+    private boolean classConditional = true;
     private final double ewcLambda = 500;
     private final double lwfWeight = 1.0;
     private final double lwfTemperature = 2.0;
@@ -106,10 +107,10 @@ public final class ContinualBenchmark {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--rank", "--alpha", "--adapter-epochs", "--projection-dim", "--sequences" -> extra.put(args[i], args[++i]);
-                case "--no-throughput" -> extra.put(args[i], "true");
+                case "--no-throughput", "--plain-descriptors" -> extra.put(args[i], "true");
                 case "--help", "-h" -> {
                     System.out.println("usage: ContinualBenchmark [--quick] [--out DIR] [--threads N] [--rank R] [--alpha A]"
-                            + " [--adapter-epochs E] [--projection-dim K] [--sequences rotation,permutation] [--no-throughput]");
+                            + " [--adapter-epochs E] [--projection-dim K] [--sequences rotation,permutation] [--plain-descriptors] [--no-throughput]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (try --help)");
@@ -133,6 +134,7 @@ public final class ContinualBenchmark {
             b.sequenceNames = List.of(extra.get("--sequences").split(","));
         }
         b.throughput = !extra.containsKey("--no-throughput");
+        b.classConditional = !extra.containsKey("--plain-descriptors");
         b.run(args);
     }
 
@@ -171,7 +173,7 @@ public final class ContinualBenchmark {
         line("- model: mlp " + inputDim + "-" + spec.hidden() + "-10 (" + spec.parameterCount() + " parameters), Adam, batch " + batch
                 + ", up to " + epochs + " epochs with early stopping (10% held out of each window, patience 3), seed " + SEED);
         line("- adapters: LoRA r=" + rank + ", alpha=" + (int) alpha + (rank <= 10 ? " on fc1 and fc2" : " on fc1") + ", lr " + adapterLr + ", up to " + adapterEpochs
-                + " epochs; router: class-conditional Mahalanobis on the base's penultimate features ("
+                + " epochs; router: " + (classConditional ? "class-conditional" : "single-Gaussian") + " Mahalanobis on the base's penultimate features ("
                 + (projectionDim == 0 ? "full dimension" : "PCA to " + projectionDim + " dims") + ", Ledoit-Wolf shrinkage)"
                 + "; full-model methods lr " + baseLr + "; EWC lambda " + ewcLambda + "; LwF weight " + lwfWeight + ", T " + lwfTemperature);
         line("");
@@ -372,7 +374,7 @@ public final class ContinualBenchmark {
         long params = 0;
         List<String> names = new ArrayList<>();
         ContinualLearner cl = ContinualLearner.fromBase(base.copy(), s.segment(0).train(),
-                new RouterConfig(projectionDim, Double.NaN, 0.99, 1.0));
+                new RouterConfig(projectionDim, Double.NaN, 0.99, 1.0, classConditional));
         List<Predictions> prev = basePreds;
         for (int k = 1; k < t; k++) {
             String name = s.segment(k).name();
