@@ -80,6 +80,7 @@ public final class ContinualBenchmark {
     private List<String> sequenceNames = List.of("rotation", "permutation");
     private boolean throughput = true;
     private boolean classConditional = true;
+    private Path fashionMnistDir = FashionMnist.DEFAULT_DIR;
     private final double ewcLambda = 500;
     private final double lwfWeight = 1.0;
     private final double lwfTemperature = 2.0;
@@ -106,11 +107,11 @@ public final class ContinualBenchmark {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--rank", "--alpha", "--adapter-epochs", "--projection-dim", "--sequences" -> extra.put(args[i], args[++i]);
+                case "--rank", "--alpha", "--adapter-epochs", "--projection-dim", "--sequences", "--fashion-mnist" -> extra.put(args[i], args[++i]);
                 case "--no-throughput", "--plain-descriptors" -> extra.put(args[i], "true");
                 case "--help", "-h" -> {
                     System.out.println("usage: ContinualBenchmark [--quick] [--out DIR] [--threads N] [--rank R] [--alpha A]"
-                            + " [--adapter-epochs E] [--projection-dim K] [--sequences rotation,permutation] [--plain-descriptors] [--no-throughput]");
+                            + " [--adapter-epochs E] [--projection-dim K] [--sequences rotation,permutation] [--plain-descriptors] [--no-throughput] [--fashion-mnist DIR]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (try --help)");
@@ -135,6 +136,9 @@ public final class ContinualBenchmark {
         }
         b.throughput = !extra.containsKey("--no-throughput");
         b.classConditional = !extra.containsKey("--plain-descriptors");
+        if (extra.containsKey("--fashion-mnist")) {
+            b.fashionMnistDir = Path.of(extra.get("--fashion-mnist"));
+        }
         b.run(args);
     }
 
@@ -151,10 +155,10 @@ public final class ContinualBenchmark {
         }
 
         TrainTestSplit data;
-        if (FashionMnist.isAvailable(FashionMnist.DEFAULT_DIR)) {
-            data = FashionMnist.load(FashionMnist.DEFAULT_DIR, 60_000, 10_000);
+        if (FashionMnist.isAvailable(fashionMnistDir)) {
+            data = FashionMnist.load(fashionMnistDir, 60_000, 10_000);
         } else {
-            line("NOTE: Fashion-MNIST not found in " + FashionMnist.DEFAULT_DIR
+            line("NOTE: Fashion-MNIST not found in " + fashionMnistDir
                     + " (apt-get install -y dataset-fashion-mnist); falling back to the bundled UCI digits (8x8).");
             data = UciDigits.split(0.3, SEED);
             trainPerSegment = Math.min(trainPerSegment, data.train().size());
