@@ -23,6 +23,17 @@ public class IngestProperties {
     /** How long to wait for the broker to acknowledge a request's records. */
     private Duration ackTimeout = Duration.ofSeconds(40);
 
+    /** How long the producer keeps retrying a record before it reports it as failed. */
+    private Duration deliveryTimeout = Duration.ofSeconds(30);
+
+    public Duration getDeliveryTimeout() {
+        return deliveryTimeout;
+    }
+
+    public void setDeliveryTimeout(Duration deliveryTimeout) {
+        this.deliveryTimeout = deliveryTimeout;
+    }
+
     /** Records per second allowed per caller (API key or user); 0 disables the limit. */
     private double rateLimitRecordsPerSecond;
 

@@ -3,6 +3,7 @@ package io.perennial.ingest.sample;
 import io.perennial.contracts.Topics;
 import io.perennial.contracts.cloudevents.CloudEventAttributes;
 import io.perennial.contracts.events.SampleEvents;
+import io.perennial.ingest.IngestProperties;
 import io.perennial.support.kafka.KafkaEvents;
 import io.perennial.support.service.ServiceProperties;
 import java.time.Duration;
@@ -29,7 +30,7 @@ public class SampleProducer implements DisposableBean {
     private final KafkaProducer<String, byte[]> producer;
     private final String source;
 
-    public SampleProducer(KafkaProperties kafka, ServiceProperties service) {
+    public SampleProducer(KafkaProperties kafka, ServiceProperties service, IngestProperties properties) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.CLIENT_ID_CONFIG, service.getName() + "-samples");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -39,8 +40,9 @@ public class SampleProducer implements DisposableBean {
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000);
+        int delivery = (int) properties.getDeliveryTimeout().toMillis();
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(10_000, Math.max(1000, delivery / 3)));
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         this.source = service.eventSource().toString();
     }
