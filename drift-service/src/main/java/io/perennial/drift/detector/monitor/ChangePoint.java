@@ -25,20 +25,49 @@ public final class ChangePoint {
         double tailVar = 0;
         double best = -1;
         int arg = 0;
+        boolean meanShift = true;
         for (int t = count - 1; t >= 0; t--) {
-            double z = (values[t] - referenceMean) / sd;
-            if (!Double.isFinite(z)) {
-                z = 0;
-            }
+            double z = z(values[t], referenceMean, sd);
             tailMean += z;
             tailVar += (z * z - 1) / Math.sqrt(2);
             int len = count - t;
-            double score = Math.max(tailMean * tailMean, tailVar * tailVar) / len;
+            double meanScore = tailMean * tailMean / len;
+            double varScore = tailVar * tailVar / len;
+            double score = Math.max(meanScore, varScore);
             if (score > best) {
                 best = score;
                 arg = t;
+                meanShift = meanScore >= varScore;
             }
         }
+        double mu = 0;
+        double v = 0;
+        for (int t = arg; t < count; t++) {
+            double z = z(values[t], referenceMean, sd);
+            mu += z;
+            v += z * z;
+        }
+        mu /= count - arg;
+        v /= count - arg;
+        while (arg < count - 1) {
+            double z = z(values[arg], referenceMean, sd);
+            boolean old;
+            if (meanShift) {
+                old = Math.abs(z - mu) > Math.abs(z);
+            } else {
+                // N(0, v) against N(0, 1): the new regime is likelier when z^2 (1 - 1/v) > ln v
+                old = v > 0 && z * z * (1 - 1 / v) <= Math.log(v);
+            }
+            if (!old) {
+                break;
+            }
+            arg++;
+        }
         return arg;
+    }
+
+    private static double z(double x, double mean, double sd) {
+        double z = (x - mean) / sd;
+        return Double.isFinite(z) ? z : 0;
     }
 }

@@ -71,6 +71,8 @@ public final class WindowMonitor {
     private double[] referenceSds = new double[0];
     private final Map<Integer, Long> nextOffsets = new TreeMap<>();
     private Map<Integer, Long> referenceStart = new TreeMap<>();
+    private Map<Integer, Long> monitorStart = new TreeMap<>();
+    private boolean labelled;
 
     public WindowMonitor(MonitorSettings settings) {
         this.settings = settings;
@@ -196,6 +198,11 @@ public final class WindowMonitor {
 
     private void freezeReference() {
         phase = Phase.MONITORING;
+        monitorStart = new TreeMap<>(nextOffsets);
+        labelled = false;
+        for (int i = 0; i < referenceCount; i++) {
+            labelled |= referenceLabels[i] >= 0;
+        }
         ringCount = 0;
         ringStart = 0;
         sinceEvaluation = 0;
@@ -236,10 +243,20 @@ public final class WindowMonitor {
                 k++;
             }
         }
-        if (settings.detectors().contains("chi2") && settings.categories() > 1) {
+        if (labelTestActive()) {
             k++;
         }
         return k;
+    }
+
+    /** Whether the chi-square test on labels runs: enabled, with categories, and the reference has labels. */
+    public boolean labelTestActive() {
+        return settings.detectors().contains("chi2") && settings.categories() > 1 && labelled;
+    }
+
+    /** Per partition, the offset where testing against the current reference began. */
+    public Map<Integer, Long> monitorStart() {
+        return Map.copyOf(monitorStart);
     }
 
     /** Evaluates now if the monitor is testing and has new samples since the last evaluation (time-based). */
@@ -261,7 +278,7 @@ public final class WindowMonitor {
         for (WindowTest test : tests) {
             results.add(test.test(window, m));
         }
-        if (settings.detectors().contains("chi2") && settings.categories() > 1) {
+        if (labelTestActive()) {
             results.add(labelTest(m));
         }
         DetectorResult trigger = null;
@@ -389,23 +406,22 @@ public final class WindowMonitor {
      * @param labels the reference labels, one per row
      */
     public void restore(Phase restoredPhase, float[] rows, int[] labels, int cooldownRemaining, long seenSoFar,
-            Map<Integer, Long> referenceFrom) {
+            Map<Integer, Long> referenceFrom, Map<Integer, Long> monitorFrom) {
+        seen = seenSoFar;
+        ringCount = 0;
+        ringStart = 0;
         int n = Math.min(rows.length / d, settings.referenceSize());
+        if (restoredPhase == Phase.REFERENCE || n < settings.referenceSize()) {
+            // a partial reference is collected again from where it started (the caller seeks there)
+            startReference();
+            return;
+        }
         System.arraycopy(rows, 0, reference, 0, n * d);
         System.arraycopy(labels, 0, referenceLabels, 0, Math.min(n, labels.length));
         referenceCount = n;
         referenceStart = new TreeMap<>(referenceFrom);
-        seen = seenSoFar;
-        ringCount = 0;
-        ringStart = 0;
-        if (restoredPhase == Phase.REFERENCE || n < settings.referenceSize()) {
-            phase = Phase.REFERENCE;
-            if (n == settings.referenceSize()) {
-                freezeReference();
-            }
-            return;
-        }
         freezeReference();
+        monitorStart = new TreeMap<>(monitorFrom);
         phase = restoredPhase;
         cooldownLeft = cooldownRemaining;
     }

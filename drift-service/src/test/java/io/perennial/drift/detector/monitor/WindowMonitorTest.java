@@ -113,7 +113,7 @@ class WindowMonitorTest {
         }
         WindowMonitor second = new WindowMonitor(settings(true));
         second.restore(first.phase(), first.referenceRows(), first.referenceLabels(), first.cooldownLeft(),
-                first.seen(), first.referenceStart());
+                first.seen(), first.referenceStart(), first.monitorStart());
         assertThat(second.phase()).isEqualTo(WindowMonitor.Phase.MONITORING);
         int alarms = 0;
         long startOffset = -1;

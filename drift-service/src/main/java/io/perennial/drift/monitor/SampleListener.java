@@ -1,0 +1,94 @@
+package io.perennial.drift.monitor;
+
+import io.perennial.contracts.Topics;
+import io.perennial.contracts.events.EventCodec;
+import io.perennial.contracts.events.SampleEvents;
+import io.perennial.contracts.events.SampleEvents.Sample;
+import io.perennial.support.kafka.KafkaEvents;
+import io.perennial.support.kafka.NonRetryableException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes every {@code perennial.samples.<stream>} topic (pattern subscription, so new streams are picked up) and
+ * feeds the stream's monitor. When partitions of a stream this instance does not yet monitor are assigned (start,
+ * restart, rebalance), it seeks back to where the stored state says the current window (or the reference being
+ * collected) begins, so the monitor is rebuilt from Kafka.
+ */
+@Component
+public class SampleListener implements ConsumerSeekAware {
+
+    /** Listener container id. */
+    public static final String ID = "drift-samples";
+
+    private final StreamMonitors monitors;
+    private final EventCodec codec;
+
+    public SampleListener(StreamMonitors monitors, EventCodec codec) {
+        this.monitors = monitors;
+        this.codec = codec;
+    }
+
+    @KafkaListener(id = ID, topicPattern = "#{T(io.perennial.contracts.Topics).SAMPLES_PATTERN.pattern()}")
+    public void on(ConsumerRecord<String, byte[]> record) {
+        String type = KafkaEvents.lastHeader(record.headers(), "ce_type");
+        if (type != null && !SampleEvents.SAMPLE_TYPE.equals(type)) {
+            return;
+        }
+        String stream = Topics.streamOf(record.topic());
+        if (stream == null || record.value() == null) {
+            return;
+        }
+        Sample sample;
+        try {
+            sample = codec.read(record.value(), Sample.class);
+        } catch (RuntimeException ex) {
+            throw new NonRetryableException("malformed sample: " + ex.getMessage(), ex);
+        }
+        if (sample == null || sample.features() == null || sample.id() == null) {
+            throw new NonRetryableException("sample without id or features");
+        }
+        long time = sample.timestamp() != null
+                ? sample.timestamp().getEpochSecond() * 1_000_000L + sample.timestamp().getNano() / 1000
+                : record.timestamp() * 1000L;
+        monitors.onSample(stream, record.partition(), record.offset(), time, sample);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            String stream = Topics.streamOf(tp.topic());
+            if (stream != null) {
+                monitors.onRevoked(stream, List.of(tp.partition()));
+            }
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        Map<String, List<Integer>> byStream = new HashMap<>();
+        for (TopicPartition tp : assignments.keySet()) {
+            String stream = Topics.streamOf(tp.topic());
+            if (stream != null) {
+                byStream.computeIfAbsent(stream, s -> new ArrayList<>()).add(tp.partition());
+            }
+        }
+        Map<String, Map<Integer, Long>> seeks = new HashMap<>();
+        byStream.forEach((stream, partitions) -> seeks.put(stream, monitors.onAssigned(stream, partitions)));
+        for (TopicPartition tp : assignments.keySet()) {
+            Map<Integer, Long> targets = seeks.get(Topics.streamOf(tp.topic()));
+            Long target = targets == null ? null : targets.get(tp.partition());
+            if (target != null) {
+                callback.seek(tp.topic(), tp.partition(), target);
+            }
+        }
+    }
+}

@@ -1,0 +1,558 @@
+package io.perennial.drift.monitor;
+
+import io.perennial.contracts.events.DriftEvents;
+import io.perennial.contracts.events.DriftEvents.Severity;
+import io.perennial.contracts.events.EventTypes;
+import io.perennial.contracts.events.SampleEvents.LabelAssigned;
+import io.perennial.contracts.events.SampleEvents.PredictionServed;
+import io.perennial.contracts.events.SampleEvents.Sample;
+import io.perennial.contracts.events.StreamSpec;
+import io.perennial.drift.detector.Decision;
+import io.perennial.drift.detector.DetectorResult;
+import io.perennial.drift.detector.monitor.MonitorSettings;
+import io.perennial.drift.detector.monitor.WindowMonitor;
+import io.perennial.drift.detector.sequential.Adwin;
+import io.perennial.drift.detector.sequential.Ddm;
+import io.perennial.drift.detector.sequential.HddmA;
+import io.perennial.drift.detector.sequential.PageHinkley;
+import io.perennial.drift.detector.sequential.SequentialDetector;
+import io.perennial.drift.stream.MonitoredStream;
+import io.perennial.drift.stream.MonitoredStreamRepository;
+import io.perennial.support.outbox.Outbox;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The monitors of every stream this instance consumes: features (and labels) from the samples topic, the serving
+ * model's confidence and predicted classes from {@code perennial.predictions}, and its errors where a prediction meets
+ * a label. Each evaluation is stored; an alarm is stored and published through the outbox in the same transaction,
+ * together with the monitor's checkpoint, so a restarted instance neither repeats nor loses it.
+ */
+@Service
+public class StreamMonitors {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamMonitors.class);
+    private static final int CATEGORIES = 256;
+    private static final int JOIN_CAPACITY = 100_000;
+    private static final int REORDER_CAPACITY = 10_000;
+    private static final long REORDER_WAIT_NANOS = 2_000_000_000L;
+
+    private final DriftRepository repository;
+    private final MonitoredStreamRepository catalogue;
+    private final Outbox outbox;
+    private final TransactionTemplate transactions;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<String, Holder> holders = new ConcurrentHashMap<>();
+    private final Map<String, Set<Integer>> assigned = new ConcurrentHashMap<>();
+
+    public StreamMonitors(DriftRepository repository, MonitoredStreamRepository catalogue, Outbox outbox,
+            TransactionTemplate transactions) {
+        this.repository = repository;
+        this.catalogue = catalogue;
+        this.outbox = outbox;
+        this.transactions = transactions;
+    }
+
+    /** Where a sample sits: its samples-topic partition and offset, and its label once known. */
+    private static final class Joined {
+        int partition = -1;
+        long offset = -1;
+        int label = -1;
+        int predicted = -1;
+        boolean scored;
+    }
+
+    /** A sample waiting in the reorder buffer. */
+    private record Pending(int partition, long offset, long timestamp, Sample sample, long arrivedNanos) {
+    }
+
+    /** One stream's monitors, guarded by its own lock. */
+    final class Holder {
+        final Map<Integer, ArrayDeque<Pending>> queues = new TreeMap<>();
+        final Set<Integer> partitions = new TreeSet<>();
+        int buffered;
+        final String stream;
+        DetectorConfig config;
+        WindowMonitor features;
+        WindowMonitor predictions;
+        SequentialDetector errors;
+        final List<String> labels = new ArrayList<>();
+        final Map<String, Integer> labelIndex = new HashMap<>();
+        Map<Integer, Long> replayUntil = Map.of();
+        long lastEvaluationNanos = System.nanoTime();
+        long errorCount;
+        final long[] errorPositions = new long[16_384];
+        final LinkedHashMap<String, Joined> joins = new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Joined> eldest) {
+                return size() > JOIN_CAPACITY;
+            }
+        };
+
+        Holder(String stream, DetectorConfig config) {
+            this.stream = stream;
+            this.config = config;
+        }
+
+        int label(String name) {
+            if (name == null) {
+                return -1;
+            }
+            Integer i = labelIndex.get(name);
+            if (i == null) {
+                if (labels.size() >= CATEGORIES) {
+                    return -1;
+                }
+                i = labels.size();
+                labels.add(name);
+                labelIndex.put(name, i);
+            }
+            return i;
+        }
+
+        Joined join(String sampleId) {
+            return joins.computeIfAbsent(sampleId, k -> new Joined());
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Loads (or creates) the monitors of a stream whose samples partitions were just assigned, and returns per
+     * partition the offset to seek to so that the current window is rebuilt from Kafka; empty when the stream is
+     * already live in this instance.
+     */
+    public Map<Integer, Long> onAssigned(String stream, Collection<Integer> partitions) {
+        assigned.computeIfAbsent(stream, k -> ConcurrentHashMap.newKeySet()).addAll(partitions);
+        Holder live = holders.get(stream);
+        if (live != null) {
+            synchronized (live) {
+                live.partitions.addAll(partitions);
+            }
+            return Map.of();
+        }
+        Holder h = load(stream, -1);
+        if (h == null) {
+            return Map.of();
+        }
+        synchronized (h) {
+            h.partitions.addAll(partitions);
+            return seekTargets(h);
+        }
+    }
+
+    /** Partitions of a stream this instance no longer consumes: the reorder buffer stops waiting for them. */
+    public void onRevoked(String stream, Collection<Integer> partitions) {
+        Set<Integer> mine = assigned.get(stream);
+        if (mine != null) {
+            mine.removeAll(partitions);
+        }
+        Holder h = holders.get(stream);
+        if (h != null) {
+            synchronized (h) {
+                h.partitions.removeAll(partitions);
+            }
+        }
+    }
+
+    private Map<Integer, Long> seekTargets(Holder h) {
+        Optional<DriftRepository.State> state = repository.state(h.stream);
+        if (state.isEmpty()) {
+            return Map.of();
+        }
+        DriftRepository.State s = state.get();
+        Map<Integer, Long> seek = new TreeMap<>();
+        switch (s.phase()) {
+            case REFERENCE -> seek.putAll(s.referenceFrom());
+            case COOLDOWN -> seek.putAll(s.checkpoint());
+            default -> {
+                long window = h.config.windowSize();
+                for (Map.Entry<Integer, Long> e : s.checkpoint().entrySet()) {
+                    long from = Math.max(0, e.getValue() - window);
+                    seek.put(e.getKey(), Math.max(from, s.monitorFrom().getOrDefault(e.getKey(), 0L)));
+                }
+                h.replayUntil = Map.copyOf(s.checkpoint());
+            }
+        }
+        return seek;
+    }
+
+    private Holder holder(String stream, int dimension) {
+        Holder h = holders.get(stream);
+        return h != null ? h : load(stream, dimension);
+    }
+
+    /** Builds a holder from the stored state, the stream definition, or the first sample's shape. */
+    private synchronized Holder load(String stream, int dimensionHint) {
+        Holder existing = holders.get(stream);
+        if (existing != null) {
+            return existing;
+        }
+        DetectorConfig config = repository.config(stream).orElse(DetectorConfig.defaults());
+        Optional<DriftRepository.State> state = repository.state(stream);
+        Optional<StreamSpec> spec = catalogue.list().stream().filter(m -> m.name().equals(stream))
+                .map(MonitoredStream::spec).findFirst();
+        int dimension = state.map(DriftRepository.State::dimension)
+                .orElseGet(() -> spec.map(StreamSpec::featureCount).orElse(dimensionHint));
+        if (dimension < 1) {
+            return null;
+        }
+        Holder h = new Holder(stream, config);
+        h.partitions.addAll(assigned.getOrDefault(stream, Set.of()));
+        state.ifPresentOrElse(s -> s.labels().forEach(h::label), () -> spec.ifPresent(sp -> sp.labels()
+                .forEach(h::label)));
+        h.features = new WindowMonitor(config.settings(dimension, CATEGORIES));
+        state.ifPresent(s -> h.features.restore(s.phase(), s.reference(), s.referenceLabels(), s.cooldownLeft(),
+                s.seen(), s.referenceFrom(), s.monitorFrom()));
+        h.predictions = new WindowMonitor(new MonitorSettings(1, config.referenceSize(), config.windowSize(),
+                config.evaluateEvery(), config.alpha(), config.settings(1, 0).correction(), Set.of("ks", "chi2"),
+                config.minSamples(), config.rebaseline(), config.cooldown(), config.resolveAlpha(), CATEGORIES, 8,
+                42L));
+        h.errors = errorDetector(config.errorDetector());
+        holders.put(stream, h);
+        return h;
+    }
+
+    static SequentialDetector errorDetector(String name) {
+        return switch (name) {
+            case "adwin" -> Adwin.withDelta(0.002);
+            case "ddm" -> Ddm.defaults();
+            case "page-hinkley" -> new PageHinkley(0.05, 50, 30);
+            case "hddm-a" -> new HddmA(0.001);
+            default -> null;
+        };
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /**
+     * Feeds one sample of a samples topic. Samples of a stream's partitions are merged in timestamp order (a partition
+     * consumed ahead of the others would otherwise look like a shift and back): a sample is released once every
+     * assigned partition has one waiting, or when it waited two seconds, or the buffer holds 10,000.
+     *
+     * @param timestamp the sample's event time in epoch microseconds (ties are broken by offset, then partition)
+     */
+    public void onSample(String stream, int partition, long offset, long timestamp, Sample sample) {
+        float[] x = sample.features();
+        if (x == null) {
+            return;
+        }
+        Holder h = holder(stream, x.length);
+        if (h == null) {
+            return;
+        }
+        synchronized (h) {
+            h.partitions.add(partition);
+            h.queues.computeIfAbsent(partition, p -> new ArrayDeque<>())
+                    .add(new Pending(partition, offset, timestamp, sample, System.nanoTime()));
+            h.buffered++;
+            drain(h, false);
+        }
+    }
+
+    private void drain(Holder h, boolean force) {
+        while (h.buffered > 0) {
+            boolean allReady = true;
+            Pending best = null;
+            for (int p : h.partitions) {
+                ArrayDeque<Pending> q = h.queues.get(p);
+                if (q == null || q.isEmpty()) {
+                    allReady = false;
+                }
+            }
+            for (ArrayDeque<Pending> q : h.queues.values()) {
+                Pending head = q.peek();
+                if (head != null && (best == null || head.timestamp() < best.timestamp()
+                        || (head.timestamp() == best.timestamp() && (head.offset() < best.offset()
+                        || (head.offset() == best.offset() && head.partition() < best.partition()))))) {
+                    best = head;
+                }
+            }
+            if (best == null) {
+                return;
+            }
+            if (!allReady && !force && h.buffered <= REORDER_CAPACITY
+                    && System.nanoTime() - best.arrivedNanos() < REORDER_WAIT_NANOS) {
+                return;
+            }
+            h.queues.get(best.partition()).poll();
+            h.buffered--;
+            process(h, best.partition(), best.offset(), best.sample());
+        }
+    }
+
+    private void process(Holder h, int partition, long offset, Sample sample) {
+        String stream = h.stream;
+        float[] x = sample.features();
+        WindowMonitor m = h.features;
+        if (x.length != m.settings().dimension()) {
+            log.debug("stream {}: sample {} has {} features, expected {}", stream, sample.id(), x.length,
+                    m.settings().dimension());
+            return;
+        }
+        int label = h.label(sample.label());
+        Joined j = h.join(sample.id());
+        j.partition = partition;
+        j.offset = offset;
+        if (label >= 0) {
+            j.label = label;
+        }
+        Long until = h.replayUntil.get(partition);
+        if (until != null && offset < until) {
+            m.addQuietly(x, label, partition, offset);
+            return;
+        }
+        Long next = m.nextOffsets().get(partition);
+        if (next != null && offset < next) {
+            return; // redelivered after a rebalance: already counted
+        }
+        WindowMonitor.Phase before = m.phase();
+        int referenceBefore = m.referenceCount();
+        WindowMonitor.Evaluation e = m.add(x, label, partition, offset);
+        if (e != null) {
+            h.lastEvaluationNanos = System.nanoTime();
+            persist(h, "feature", e, before);
+        } else if (m.phase() != before || (m.phase() == WindowMonitor.Phase.REFERENCE
+                && referenceBefore % h.config.evaluateEvery() == 0 && m.referenceCount() > referenceBefore)) {
+            saveState(h, before);
+        }
+        score(h, j);
+    }
+
+    /** Feeds one served prediction. */
+    public void onPrediction(PredictionServed p, long offset) {
+        Holder h = holders.get(p.stream());
+        if (h == null) {
+            return;
+        }
+        synchronized (h) {
+            Joined j = h.join(p.sampleId());
+            int cls = h.label(p.predictedLabel());
+            j.predicted = cls;
+            int partition = j.partition;
+            WindowMonitor.Evaluation e = h.predictions.add(new float[] {(float) p.confidence()}, cls,
+                    partition, partition >= 0 ? j.offset : offset);
+            if (e != null) {
+                persist(h, "prediction", e, null);
+            }
+            score(h, j);
+        }
+    }
+
+    /** Feeds one late label. */
+    public void onLabel(LabelAssigned l) {
+        Holder h = holders.get(l.stream());
+        if (h == null) {
+            return;
+        }
+        synchronized (h) {
+            Joined j = h.join(l.sampleId());
+            j.label = h.label(l.label());
+            score(h, j);
+        }
+    }
+
+    private void score(Holder h, Joined j) {
+        if (h.errors == null || j.scored || j.label < 0 || j.predicted < 0) {
+            return;
+        }
+        j.scored = true;
+        double error = j.label == j.predicted ? 0 : 1;
+        h.errorPositions[(int) (h.errorCount % h.errorPositions.length)] =
+                j.partition < 0 ? -1 : ((long) j.partition << 40) | j.offset;
+        h.errorCount++;
+        boolean alarm = h.errors.update(error);
+        boolean due = h.errorCount % h.config.evaluateEvery() == 0;
+        if (!alarm && !due) {
+            return;
+        }
+        SequentialDetector d = h.errors;
+        DetectorResult r = new DetectorResult(d.name(), alarm ? Decision.DRIFT : Decision.STABLE, d.statistic(),
+                Double.NaN, d.threshold(), -1);
+        Map<Integer, Long> start = new TreeMap<>();
+        if (alarm) {
+            long lag = Math.min(Math.max(1, d.changeLag()), Math.min(h.errorCount, h.errorPositions.length));
+            for (long k = h.errorCount - lag; k < h.errorCount; k++) {
+                long pos = h.errorPositions[(int) (k % h.errorPositions.length)];
+                if (pos >= 0) {
+                    start.putIfAbsent((int) (pos >>> 40), pos & ((1L << 40) - 1));
+                }
+            }
+        }
+        transactions.executeWithoutResult(status -> {
+            repository.insertEvaluation(h.stream, "error", r, h.errorCount);
+            if (alarm) {
+                alarm(h.stream, "error", r, start);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- persistence
+
+    private void persist(Holder h, String kind, WindowMonitor.Evaluation e, WindowMonitor.Phase before) {
+        try {
+            transactions.executeWithoutResult(status -> {
+                repository.insertEvaluations(h.stream, kind, e);
+                if (e.alarm()) {
+                    alarm(h.stream, kind, e.trigger(), e.startOffsets());
+                }
+                if (e.resolved()) {
+                    outbox.append(EventTypes.DRIFT_RESOLVED, h.stream, new DriftEvents.DriftResolved(h.stream,
+                            kind, clock.instant()));
+                }
+                if ("feature".equals(kind)) {
+                    repository.saveState(state(h), false);
+                }
+            });
+        } catch (RuntimeException ex) {
+            // the monitor already moved on in memory; forget it so it is rebuilt from the last stored checkpoint
+            holders.remove(h.stream);
+            throw ex;
+        }
+    }
+
+    private void alarm(String stream, String kind, DetectorResult r, Map<Integer, Long> startOffsets) {
+        Severity severity = severity(r);
+        Instant now = clock.instant();
+        UUID id = outbox.append(EventTypes.DRIFT_DETECTED, stream, new DriftEvents.DriftDetected(stream,
+                r.detector(), kind, r.statistic(), r.pValueOrNull(), r.threshold(), severity, startOffsets, now));
+        repository.insertAlarm(new DriftRepository.Alarm(id, stream, r.detector(), kind, r.statistic(),
+                r.pValueOrNull(), r.threshold(), severity.name(), startOffsets, now));
+        log.info("drift on stream {}: {} ({}) statistic {} p {} start {}", stream, r.detector(), kind,
+                r.statistic(), r.pValueOrNull(), startOffsets);
+    }
+
+    /** HIGH at a p-value a thousand times below the level, MEDIUM ten times below, else LOW. */
+    static Severity severity(DetectorResult r) {
+        double ratio = Double.isNaN(r.pValue()) ? r.threshold() / Math.max(Math.abs(r.statistic()), 1e-300)
+                : r.pValue() / r.threshold();
+        if (ratio <= 1e-3) {
+            return Severity.HIGH;
+        }
+        return ratio <= 1e-1 ? Severity.MEDIUM : Severity.LOW;
+    }
+
+    private void saveState(Holder h, WindowMonitor.Phase before) {
+        boolean frozen = before == WindowMonitor.Phase.REFERENCE && h.features.phase() == WindowMonitor.Phase.MONITORING;
+        boolean collecting = h.features.phase() == WindowMonitor.Phase.REFERENCE;
+        transactions.executeWithoutResult(status -> repository.saveState(state(h), frozen || collecting));
+    }
+
+    private DriftRepository.State state(Holder h) {
+        WindowMonitor m = h.features;
+        boolean collecting = m.phase() == WindowMonitor.Phase.REFERENCE;
+        return new DriftRepository.State(h.stream, m.phase(), m.settings().dimension(), List.copyOf(h.labels),
+                collecting ? new float[0] : m.referenceRows(), collecting ? new int[0] : m.referenceLabels(), m.referenceStart(), m.monitorStart(), m.nextOffsets(),
+                m.seen(), m.cooldownLeft());
+    }
+
+    // ---------------------------------------------------------------- time-based evaluation and operations
+
+    /** Evaluates streams whose {@code evaluateIntervalSeconds} elapsed with new samples. */
+    @Scheduled(fixedDelayString = "${perennial.drift.tick:1000}")
+    public void evaluateByTime() {
+        for (Holder h : holders.values()) {
+            synchronized (h) {
+                drain(h, false);
+            }
+            int seconds = h.config.evaluateIntervalSeconds();
+            if (seconds <= 0 || System.nanoTime() - h.lastEvaluationNanos < seconds * 1_000_000_000L) {
+                continue;
+            }
+            synchronized (h) {
+                WindowMonitor.Phase before = h.features.phase();
+                WindowMonitor.Evaluation e = h.features.evaluateIfPending();
+                h.lastEvaluationNanos = System.nanoTime();
+                if (e != null) {
+                    persist(h, "feature", e, before);
+                }
+            }
+        }
+    }
+
+    /** Discards a stream's reference; the next samples form a new one. */
+    public void resetReference(String stream) {
+        Holder h = holders.get(stream);
+        if (h == null) {
+            transactions.executeWithoutResult(status -> repository.deleteState(stream));
+            return;
+        }
+        synchronized (h) {
+            drain(h, true);
+            h.features.resetReference();
+            h.predictions.resetReference();
+            if (h.errors != null) {
+                h.errors.reset();
+            }
+            h.replayUntil = Map.of();
+            saveState(h, null);
+        }
+    }
+
+    /** Applies a new configuration: the monitors restart with a fresh reference. */
+    public void reconfigure(String stream, DetectorConfig config) {
+        Holder h = holders.get(stream);
+        if (h == null) {
+            return;
+        }
+        synchronized (h) {
+            int d = h.features.settings().dimension();
+            h.config = config;
+            h.features = new WindowMonitor(config.settings(d, CATEGORIES));
+            h.predictions = new WindowMonitor(new MonitorSettings(1, config.referenceSize(), config.windowSize(),
+                    config.evaluateEvery(), config.alpha(), config.settings(1, 0).correction(), Set.of("ks", "chi2"),
+                    config.minSamples(), config.rebaseline(), config.cooldown(), config.resolveAlpha(), CATEGORIES,
+                    8, 42L));
+            h.errors = errorDetector(config.errorDetector());
+            h.replayUntil = Map.of();
+            transactions.executeWithoutResult(status -> repository.deleteState(stream));
+        }
+    }
+
+    /** A stream's live status, or empty when this instance does not monitor it. */
+    public Optional<Status> status(String stream) {
+        Holder h = holders.get(stream);
+        if (h == null) {
+            return Optional.empty();
+        }
+        synchronized (h) {
+            WindowMonitor m = h.features;
+            return Optional.of(new Status(stream, m.phase().name(), m.settings().dimension(), m.referenceCount(),
+                    m.currentCount(), m.seen(), m.labelTestActive(), h.predictions.seen(), h.errorCount,
+                    h.errors == null ? null : h.errors.name()));
+        }
+    }
+
+    /** Live figures of one stream's monitors. */
+    public record Status(String stream, String phase, int dimension, int referenceCount, int currentCount,
+            long samplesSeen, boolean labelled, long predictionsSeen, long errorsScored, String errorDetector) {
+    }
+
+    /** Streams with live monitors. */
+    public Collection<String> streams() {
+        return List.copyOf(holders.keySet());
+    }
+
+    /** Forgets every in-memory monitor (what a process restart does). */
+    void forgetAll() {
+        holders.clear();
+    }
+}

@@ -1,0 +1,207 @@
+package io.perennial.drift.monitor;
+
+import static io.perennial.testing.TestHttp.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.perennial.contracts.Topics;
+import io.perennial.contracts.cloudevents.CloudEventAttributes;
+import io.perennial.contracts.events.DriftEvents.DriftDetected;
+import io.perennial.contracts.events.Event;
+import io.perennial.contracts.events.EventCodec;
+import io.perennial.contracts.events.EventTypes;
+import io.perennial.contracts.events.SampleEvents;
+import io.perennial.contracts.events.SampleEvents.Sample;
+import io.perennial.drift.DriftApplication;
+import io.perennial.support.kafka.KafkaEvents;
+import io.perennial.support.security.Role;
+import io.perennial.support.security.UserAccounts;
+import io.perennial.support.service.PerennialServices;
+import io.perennial.testing.PerennialIntegrationTest;
+import io.perennial.testing.TestHttp;
+import io.perennial.testing.TestInfrastructure;
+import io.perennial.testing.TestTopics;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+
+@PerennialIntegrationTest(properties = {"spring.config.name=drift-service",
+        "perennial.security.bootstrap-admin-password=drift-admin-password"})
+class DriftServiceIT {
+
+    private static final String ADMIN = TestHttp.basic("admin", "drift-admin-password");
+    private static final String CONFIG = """
+            {"referenceSize":300,"windowSize":300,"evaluateEvery":50,"evaluateIntervalSeconds":0,"alpha":0.001,
+             "correction":"bh","detectors":["ks","mmd"],"errorDetector":"adwin","rebaseline":true,"cooldown":300,
+             "resolveAlpha":0.2,"minSamples":50}""";
+    private static final int DIM = 4;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    EventCodec codec;
+
+    @Autowired
+    KafkaEvents events;
+
+    @Autowired
+    StreamMonitors monitors;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @Autowired
+    UserAccounts users;
+
+    /** Produces samples {@code from..to-1} round-robin over two partitions; returns nothing, offsets are i / 2. */
+    private void produce(String bootstrap, String stream, int from, int to, int shiftAt) {
+        SplittableRandom random = new SplittableRandom(stream.hashCode() * 31L + from);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = from; i < to; i++) {
+                float[] x = new float[DIM];
+                for (int j = 0; j < DIM; j++) {
+                    double u = 1 - random.nextDouble();
+                    x[j] = (float) (Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble()));
+                }
+                if (i >= shiftAt) {
+                    x[1] += 4;
+                }
+                String id = stream + "-" + i;
+                Sample sample = new Sample(id, x, null, Instant.now(), Map.of());
+                CloudEventAttributes ce = new CloudEventAttributes(id, URI.create("/perennial/ingest-service"),
+                        SampleEvents.SAMPLE_TYPE, Instant.now(), stream);
+                producer.send(new ProducerRecord<>(Topics.samples(stream), i % 2, id, codec.encode(sample),
+                        KafkaEvents.headers(ce)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static void createTopic(String bootstrap, String stream) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(Topics.samples(stream), 2, (short) 1))).all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private List<DriftDetected> driftEvents(String bootstrap, String stream, int expected) {
+        List<ConsumerRecord<String, byte[]>> records = TestTopics.read(bootstrap, Topics.DRIFT, expected);
+        return records.stream().filter(r -> stream.equals(r.key())).map(events::decode)
+                .filter(e -> e.is(EventTypes.DRIFT_DETECTED)).map(e -> e.dataAs(EventTypes.DRIFT_DETECTED))
+                .toList();
+    }
+
+    private long seen(String stream) {
+        return monitors.status(stream).map(StreamMonitors.Status::samplesSeen).orElse(0L);
+    }
+
+    @Test
+    void aPlantedShiftGivesExactlyOneDriftEventWithOffsetsAtOrAfterTheShift(TestInfrastructure infra)
+            throws Exception {
+        TestHttp http = new TestHttp(port);
+        String bootstrap = infra.bootstrapServers();
+        assertThat(http.send("PUT", "/v1/drift/streams/sensors/config", ADMIN, "application/json", CONFIG)
+                .statusCode()).isEqualTo(200);
+        createTopic(bootstrap, "sensors");
+        // shift at sample 1200: offset 600 on both partitions
+        produce(bootstrap, "sensors", 0, 2000, 1200);
+        await().atMost(Duration.ofSeconds(90)).until(() -> seen("sensors") >= 2000);
+
+        List<DriftDetected> drift = driftEvents(bootstrap, "sensors", 1);
+        assertThat(drift).hasSize(1);
+        DriftDetected event = drift.get(0);
+        assertThat(event.kind()).isEqualTo("feature");
+        assertThat(event.startOffsets()).containsOnlyKeys(0, 1);
+        assertThat(event.startOffsets().values()).allSatisfy(o -> assertThat(o).isBetween(600L, 625L));
+        assertThat(event.pValue()).isLessThan(0.001);
+
+        HttpResponse<String> alarms = http.get("/v1/drift/streams/sensors/alarms?limit=10", ADMIN);
+        assertThat(alarms.statusCode()).isEqualTo(200);
+        assertThat(alarms.body()).contains("\"total\":1").contains("\"kind\":\"feature\"");
+        HttpResponse<String> status = http.get("/v1/drift/streams/sensors/status", ADMIN);
+        assertThat(status.body()).contains("\"referenceCount\":300").contains("\"detector\":\"ks-bh\"")
+                .contains("\"detector\":\"mmd\"");
+        HttpResponse<String> history = http.get("/v1/drift/streams/sensors/evaluations?detector=mmd&limit=5",
+                ADMIN);
+        assertThat(history.body()).contains("\"limit\":5").contains("\"statistic\":");
+    }
+
+    @Test
+    void invalidConfigurationIsABadRequestAndWritesNeedAnOperator() {
+        TestHttp http = new TestHttp(port);
+        assertProblem(http.send("PUT", "/v1/drift/streams/x/config", ADMIN, "application/json",
+                CONFIG.replace("\"windowSize\":300", "\"windowSize\":0")), 400);
+        assertProblem(http.send("PUT", "/v1/drift/streams/x/config", ADMIN, "application/json",
+                CONFIG.replace("\"alpha\":0.001", "\"alpha\":1.5")), 400);
+        assertProblem(http.send("PUT", "/v1/drift/streams/x/config", ADMIN, "application/json",
+                CONFIG.replace("\"alpha\":0.001", "\"alpha\":0")), 400);
+        assertProblem(http.send("PUT", "/v1/drift/streams/x/config", ADMIN, "application/json",
+                CONFIG.replace("[\"ks\",\"mmd\"]", "[\"magic\"]")), 400);
+        assertProblem(http.get("/v1/drift/streams/nowhere/status", ADMIN), 404);
+        assertProblem(http.get("/v1/drift/streams/x/config", null), 401);
+
+        users.create("vera", "vera-viewer-password", List.of(Role.VIEWER), "test");
+        String viewer = TestHttp.basic("vera", "vera-viewer-password");
+        assertThat(http.get("/v1/drift/streams/x/config", viewer).statusCode()).isEqualTo(200);
+        assertProblem(http.send("PUT", "/v1/drift/streams/x/config", viewer, "application/json", CONFIG), 403);
+        assertProblem(http.postJson("/v1/drift/streams/x/reset-reference", viewer, ""), 403);
+    }
+
+    @Test
+    void aRestartMidStreamNeitherRepeatsNorMissesTheAlarm(TestInfrastructure infra) throws Exception {
+        TestHttp http = new TestHttp(port);
+        String bootstrap = infra.bootstrapServers();
+        assertThat(http.send("PUT", "/v1/drift/streams/plant/config", ADMIN, "application/json", CONFIG)
+                .statusCode()).isEqualTo(200);
+        createTopic(bootstrap, "plant");
+        // reference (300) plus 700 monitored samples, then the first 10 shifted samples (shift at 1000: offset 500)
+        produce(bootstrap, "plant", 0, 1010, 1000);
+        await().atMost(Duration.ofSeconds(90)).until(() -> seen("plant") >= 1010);
+
+        // restart: this instance's consumers stop and forget everything; a new instance takes over
+        listeners.stop();
+        monitors.forgetAll();
+        ConfigurableApplicationContext second = PerennialServices.builder(DriftApplication.class,
+                DriftApplication.NAME).run("--server.port=0",
+                "--perennial.security.bootstrap-admin-password=drift-admin-password");
+        try {
+            StreamMonitors secondMonitors = second.getBean(StreamMonitors.class);
+            produce(bootstrap, "plant", 1010, 1600, 1000);
+            await().atMost(Duration.ofSeconds(90)).until(() -> secondMonitors.status("plant")
+                    .map(StreamMonitors.Status::samplesSeen).orElse(0L) >= 1600);
+            List<DriftDetected> drift = driftEvents(bootstrap, "plant", 1);
+            assertThat(drift).hasSize(1);
+            assertThat(drift.get(0).startOffsets().values()).allSatisfy(o -> assertThat(o).isBetween(500L, 525L));
+
+            // and once more after the alarm: the new instance goes away, the first comes back from the database
+            second.getBean(KafkaListenerEndpointRegistry.class).stop();
+        } finally {
+            second.close();
+        }
+        listeners.start();
+        produce(bootstrap, "plant", 1600, 2200, 1000);
+        await().atMost(Duration.ofSeconds(90)).until(() -> seen("plant") >= 2200);
+        assertThat(driftEvents(bootstrap, "plant", 1)).hasSize(1);
+        assertThat(http.get("/v1/drift/streams/plant/alarms", ADMIN).body()).contains("\"total\":1");
+    }
+}
