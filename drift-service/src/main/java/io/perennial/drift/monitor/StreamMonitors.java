@@ -12,6 +12,7 @@ import io.perennial.drift.detector.DetectorResult;
 import io.perennial.drift.detector.monitor.MonitorSettings;
 import io.perennial.drift.detector.monitor.WindowMonitor;
 import io.perennial.drift.detector.sequential.Adwin;
+import io.perennial.drift.detector.sequential.Cooldown;
 import io.perennial.drift.detector.sequential.Ddm;
 import io.perennial.drift.detector.sequential.HddmA;
 import io.perennial.drift.detector.sequential.PageHinkley;
@@ -226,19 +227,21 @@ public class StreamMonitors {
                 config.evaluateEvery(), config.alpha(), config.settings(1, 0).correction(), Set.of("ks", "chi2"),
                 config.minSamples(), config.rebaseline(), config.cooldown(), config.resolveAlpha(), CATEGORIES, 8,
                 42L));
-        h.errors = errorDetector(config.errorDetector());
+        h.errors = errorDetector(config.errorDetector(), config.cooldown());
         holders.put(stream, h);
         return h;
     }
 
-    static SequentialDetector errorDetector(String name) {
-        return switch (name) {
+    /** The error-stream detector, wrapped in a cooldown so one change gives one alarm. */
+    static SequentialDetector errorDetector(String name, int cooldown) {
+        SequentialDetector d = switch (name) {
             case "adwin" -> Adwin.withDelta(0.002);
             case "ddm" -> Ddm.defaults();
-            case "page-hinkley" -> new PageHinkley(0.05, 50, 30);
+            case "page-hinkley" -> new PageHinkley(0.025, 15, 30);
             case "hddm-a" -> new HddmA(0.001);
             default -> null;
         };
+        return d == null ? null : new Cooldown(d, cooldown);
     }
 
     // ---------------------------------------------------------------- inputs
@@ -521,7 +524,7 @@ public class StreamMonitors {
                     config.evaluateEvery(), config.alpha(), config.settings(1, 0).correction(), Set.of("ks", "chi2"),
                     config.minSamples(), config.rebaseline(), config.cooldown(), config.resolveAlpha(), CATEGORIES,
                     8, 42L));
-            h.errors = errorDetector(config.errorDetector());
+            h.errors = errorDetector(config.errorDetector(), config.cooldown());
             h.replayUntil = Map.of();
             transactions.executeWithoutResult(status -> repository.deleteState(stream));
         }

@@ -35,6 +35,7 @@ public final class RffMmdTest implements WindowTest {
     private final double[] referenceScatter;
     private final double bandwidth;
     private final double[] phi;
+    private final float[] projection;
     private final double[] mean;
     private final double[] scatter;
     private final double[] pooled;
@@ -56,11 +57,12 @@ public final class RffMmdTest implements WindowTest {
         this.phase = new double[features];
         for (int k = 0; k < features; k++) {
             for (int j = 0; j < dimension; j++) {
-                omega[k * dimension + j] = (float) (gaussian(random) / bandwidth);
+                omega[j * features + k] = (float) (gaussian(random) / bandwidth);
             }
             phase[k] = random.nextDouble() * 2 * Math.PI;
         }
         this.phi = new double[features];
+        this.projection = new float[features];
         this.mean = new double[features];
         this.scatter = new double[features * features];
         this.pooled = new double[features * features];
@@ -165,25 +167,24 @@ public final class RffMmdTest implements WindowTest {
     }
 
     private void project(float[] rows, int base) {
-        int d = dimension;
-        double scale = Math.sqrt(2.0 / features);
-        for (int k = 0; k < features; k++) {
-            int w = k * d;
-            float s0 = 0;
-            float s1 = 0;
-            float s2 = 0;
-            float s3 = 0;
-            int j = 0;
-            for (; j + 3 < d; j += 4) {
-                s0 += omega[w + j] * rows[base + j];
-                s1 += omega[w + j + 1] * rows[base + j + 1];
-                s2 += omega[w + j + 2] * rows[base + j + 2];
-                s3 += omega[w + j + 3] * rows[base + j + 3];
+        // omega is stored feature-major (d x D) so the inner loop is an axpy over the D random features, which the
+        // JIT vectorises; a dot product per random feature would be a serial reduction
+        int dd = features;
+        float[] acc = projection;
+        java.util.Arrays.fill(acc, 0f);
+        for (int j = 0; j < dimension; j++) {
+            float x = rows[base + j];
+            if (x == 0f) {
+                continue;
             }
-            for (; j < d; j++) {
-                s0 += omega[w + j] * rows[base + j];
+            int w = j * dd;
+            for (int k = 0; k < dd; k++) {
+                acc[k] += omega[w + k] * x;
             }
-            phi[k] = scale * Math.cos((double) s0 + s1 + s2 + s3 + phase[k]);
+        }
+        double scale = Math.sqrt(2.0 / dd);
+        for (int k = 0; k < dd; k++) {
+            phi[k] = scale * Math.cos(acc[k] + phase[k]);
         }
     }
 

@@ -102,6 +102,13 @@ class SequentialDetectorsTest {
     }
 
     @Test
+    void aCooldownTurnsAdwinsRepeatedSignalsForOneChangeIntoOneAlarm() {
+        double[] xs = bernoulli(11, 20_000, 0.1, 10_000, 0.5);
+        assertThat(alarms(Adwin.withDelta(0.002), xs)).isGreaterThan(1);
+        assertThat(alarms(new Cooldown(Adwin.withDelta(0.002), 2000), xs)).isEqualTo(1);
+    }
+
+    @Test
     void nonFiniteValuesAreIgnored() {
         for (SequentialDetector d : List.of(Adwin.withDelta(0.002), Ddm.defaults(), PageHinkley.defaults(),
                 new HddmA(0.001))) {

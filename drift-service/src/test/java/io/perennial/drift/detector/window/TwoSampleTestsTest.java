@@ -34,6 +34,47 @@ class TwoSampleTestsTest {
     }
 
     @Test
+    void radixSortOrdersFloatsLikeArraysSort() {
+        SplittableRandom random = new SplittableRandom(8);
+        FloatRadixSort radix = new FloatRadixSort();
+        for (int trial = 0; trial < 100; trial++) {
+            int n = 1 + random.nextInt(300);
+            float[] v = new float[n + 4];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = trial % 2 == 0 ? random.nextInt(7) - 3 : (float) (RffMmdTest.gaussian(random) * 1e3);
+            }
+            v[2] = Float.NEGATIVE_INFINITY;
+            v[3] = Float.MAX_VALUE;
+            float[] expected = v.clone();
+            java.util.Arrays.sort(expected, 2, n + 2);
+            radix.sort(v, 2, n);
+            assertThat(v).as("trial " + trial).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void featureKsAgreesWithTheUnivariateTestFeatureByFeature() {
+        SplittableRandom random = new SplittableRandom(9);
+        float[] ref = gaussian(random, 300, 3, 0, -1);
+        float[] cur = gaussian(random, 200, 3, 0.3, 1);
+        FeatureKsTest test = new FeatureKsTest(ref, 300, 3, 0.05, MultipleTesting.BONFERRONI, 10);
+        test.test(cur, 200);
+        for (int j = 0; j < 3; j++) {
+            double[] a = new double[300];
+            double[] b = new double[200];
+            for (int i = 0; i < 300; i++) {
+                a[i] = ref[i * 3 + j];
+            }
+            for (int i = 0; i < 200; i++) {
+                b[i] = cur[i * 3 + j];
+            }
+            DetectorResult single = KolmogorovSmirnov.test("ks", a, b, 0.05, 10);
+            assertThat(test.lastStatistics()[j]).isCloseTo(single.statistic(), within(1e-12));
+            assertThat(test.lastPValues()[j]).isCloseTo(single.pValue(), within(1e-12));
+        }
+    }
+
+    @Test
     void univariateKsReportsTheAsymptoticPValueAndIgnoresNaN() {
         double[] ref = new double[200];
         double[] cur = new double[201];
