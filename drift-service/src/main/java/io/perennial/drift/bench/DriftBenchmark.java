@@ -192,8 +192,9 @@ public final class DriftBenchmark {
         double alpha = TARGET_RATE * every;
         MultipleTesting correction = detector.equals("ks-bonferroni") ? MultipleTesting.BONFERRONI
                 : MultipleTesting.BENJAMINI_HOCHBERG;
-        String name = detector.startsWith("ks") ? "ks" : detector;
-        return new MonitorSettings(dims, reference, window, every, alpha, correction, Set.of(name), 100, true,
+        Set<String> names = detector.equals("ks+mmd") ? Set.of("ks", "mmd")
+                : Set.of(detector.startsWith("ks") ? "ks" : detector);
+        return new MonitorSettings(dims, reference, window, every, alpha, correction, names, 100, true,
                 window, 0.2, categories, 32, 7L);
     }
 
@@ -202,7 +203,8 @@ public final class DriftBenchmark {
         int drifts = quick ? 4 : 9;
         long length = segment * (drifts + 1);
         long nullLength = quick ? 100_000 : 500_000;
-        List<String> detectors = List.of("ks-bh", "ks-bonferroni", "mmd", "psi");
+        // ks+mmd is the service's default: both tests, alpha split between them
+        List<String> detectors = List.of("ks-bh", "ks-bonferroni", "mmd", "psi", "ks+mmd");
         Map<String, Scoring.Score> nullScores = new LinkedHashMap<>();
         for (int dims : new int[] {1, 10, 100}) {
             int changed = Math.max(1, dims / 10);
@@ -400,9 +402,9 @@ public final class DriftBenchmark {
             }
         };
         Plot plot = new Plot("Fashion-MNIST 784 features: clean | rotated 90 | noise sd 0.3 | clean", "-log10 p");
-        Color[] colors = {Color.BLUE, Color.MAGENTA, Color.ORANGE};
+        Color[] colors = {Color.BLUE, Color.MAGENTA, Color.ORANGE, Color.GRAY};
         int c = 0;
-        for (String det : List.of("ks-bh", "mmd", "psi")) {
+        for (String det : List.of("ks-bh", "mmd", "psi", "ks+mmd")) {
             MonitorRun run = runMonitor(windowSettings(784, det, 1000, 1000, 250, 0), gen, 4L * segment, 5, null);
             Scoring.Score score = new Scoring.Score();
             score.add(points, run.alarms(), 2000, 4L * segment);
@@ -562,18 +564,19 @@ public final class DriftBenchmark {
         line("");
         // late-rate stream: ADWIN on the delay>15 bit; feature stream: KS and MMD on (delay, distance)
         Adwin adwin = Adwin.withDelta(0.002);
+        Cooldown adwinAlarm = new Cooldown(adwin, 1000);
         List<String> adwinAlarms = new ArrayList<>();
         double[] ax = new double[list.size()];
         double[] ay = new double[list.size()];
         for (int i = 0; i < list.size(); i++) {
             Flight f = list.get(i);
-            if (adwin.update(f.delay() > 15 ? 1 : 0)) {
+            if (adwinAlarm.update(f.delay() > 15 ? 1 : 0)) {
                 adwinAlarms.add(String.format(Locale.ROOT, "%s (window mean now %.3f)", f.time(), adwin.mean()));
             }
             ax[i] = i;
             ay[i] = adwin.mean();
         }
-        line("ADWIN (delta 0.002) on the late bit: " + adwinAlarms.size() + " alarms"
+        line("ADWIN (delta 0.002, cooldown 1000) on the late bit: " + adwinAlarms.size() + " alarms"
                 + (adwinAlarms.isEmpty() ? "." : ": " + String.join(", ", adwinAlarms) + "."));
         for (String det : List.of("ks-bh", "mmd")) {
             MonitorSettings settings = windowSettings(2, det, 1000, 1000, 250, 0);

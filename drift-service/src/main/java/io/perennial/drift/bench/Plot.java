@@ -115,8 +115,17 @@ final class Plot {
         int legend = 0;
         for (Series s : series) {
             g.setColor(s.color());
+            double step = Double.MAX_VALUE;
             for (int i = 1; i < s.x().length; i++) {
-                if (Double.isFinite(s.y()[i - 1]) && Double.isFinite(s.y()[i])) {
+                double dx = s.x()[i] - s.x()[i - 1];
+                if (dx > 0) {
+                    step = Math.min(step, dx);
+                }
+            }
+            for (int i = 1; i < s.x().length; i++) {
+                // no line across a gap (no evaluations while a new reference is collected)
+                boolean gap = s.x()[i] - s.x()[i - 1] > 3 * step;
+                if (!gap && Double.isFinite(s.y()[i - 1]) && Double.isFinite(s.y()[i])) {
                     g.drawLine((int) px.applyAsDouble(s.x()[i - 1]), (int) py.applyAsDouble(s.y()[i - 1]),
                             (int) px.applyAsDouble(s.x()[i]), (int) py.applyAsDouble(s.y()[i]));
                 }
