@@ -121,6 +121,8 @@ public final class WindowMonitor {
      * Adds a sample and evaluates when one is due.
      *
      * @param label category index for the chi-square test, or -1 when unknown
+     * @param partition the Kafka partition, or -1 when the sample's position is unknown (it then never appears in
+     *     start offsets)
      * @return the evaluation, or null when none ran
      */
     public Evaluation add(float[] features, int label, int partition, long offset) {
@@ -143,7 +145,9 @@ public final class WindowMonitor {
             return false;
         }
         seen++;
-        nextOffsets.merge(partition, offset + 1, Math::max);
+        if (partition >= 0) {
+            nextOffsets.merge(partition, offset + 1, Math::max);
+        }
         switch (phase) {
             case COOLDOWN -> {
                 if (--cooldownLeft <= 0) {
@@ -152,7 +156,7 @@ public final class WindowMonitor {
                 return false;
             }
             case REFERENCE -> {
-                if (referenceCount == 0 || !referenceStart.containsKey(partition)) {
+                if (partition >= 0) {
                     referenceStart.putIfAbsent(partition, offset);
                 }
                 System.arraycopy(features, 0, reference, referenceCount * d, d);
@@ -359,7 +363,9 @@ public final class WindowMonitor {
         Map<Integer, Long> start = new TreeMap<>();
         for (int i = cut; i < m; i++) {
             int slot = (ringStart + i) % w;
-            start.putIfAbsent(ringPartitions[slot], ringOffsets[slot]);
+            if (ringPartitions[slot] >= 0) {
+                start.putIfAbsent(ringPartitions[slot], ringOffsets[slot]);
+            }
         }
         for (Map.Entry<Integer, Long> e : nextOffsets.entrySet()) {
             start.putIfAbsent(e.getKey(), e.getValue());

@@ -96,6 +96,51 @@ class WindowMonitorTest {
     }
 
     @Test
+    void anUnlabelledStreamGetsOnlyTheUnsupervisedTests() {
+        WindowMonitor monitor = new WindowMonitor(settings(true));
+        SplittableRandom random = new SplittableRandom(4);
+        WindowMonitor.Evaluation first = null;
+        for (int i = 0; i < 700 && first == null; i++) {
+            first = monitor.add(sample(random, 0), -1, 0, i);
+        }
+        assertThat(monitor.labelTestActive()).isFalse();
+        assertThat(first).isNotNull();
+        assertThat(first.results()).extracting(r -> r.detector()).containsExactlyInAnyOrder("ks-bh", "mmd");
+    }
+
+    @Test
+    void aLabelPriorShiftIsCaughtByTheChiSquareTestOnLabels() {
+        WindowMonitor monitor = new WindowMonitor(new MonitorSettings(5, 500, 500, 100, 0.001,
+                MultipleTesting.BENJAMINI_HOCHBERG, Set.of("chi2"), 100, true, 500, 0.2, 3, 16, 1));
+        SplittableRandom random = new SplittableRandom(6);
+        List<WindowMonitor.Evaluation> alarms = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            int label = i < 2000 ? random.nextInt(3) : (random.nextDouble() < 0.7 ? 0 : 1 + random.nextInt(2));
+            WindowMonitor.Evaluation e = monitor.add(sample(random, 0), label, 0, i);
+            if (e != null && e.alarm()) {
+                alarms.add(e);
+            }
+        }
+        assertThat(monitor.labelTestActive()).isTrue();
+        assertThat(alarms).hasSize(1);
+        assertThat(alarms.get(0).trigger().detector()).isEqualTo("chi2");
+        assertThat(alarms.get(0).startOffsets().get(0)).isGreaterThanOrEqualTo(1950L);
+    }
+
+    @Test
+    void samplesWithoutAKnownPartitionNeverAppearInStartOffsets() {
+        WindowMonitor monitor = new WindowMonitor(settings(true));
+        SplittableRandom random = new SplittableRandom(7);
+        WindowMonitor.Evaluation alarm = null;
+        for (int i = 0; i < 3000 && alarm == null; i++) {
+            WindowMonitor.Evaluation e = monitor.add(sample(random, i >= 1500 ? 3 : 0), 0, i % 3 == 0 ? -1 : 0, i);
+            alarm = e != null && e.alarm() ? e : null;
+        }
+        assertThat(alarm).isNotNull();
+        assertThat(alarm.startOffsets()).containsOnlyKeys(0);
+    }
+
+    @Test
     void samplesWithTheWrongShapeOrNaNNeverReachTheDetectors() {
         WindowMonitor monitor = new WindowMonitor(settings(true));
         assertThat(monitor.add(new float[] {1, 2}, 0, 0, 0)).isNull();

@@ -182,6 +182,41 @@ class TwoSampleTestsTest {
     }
 
     @Test
+    void permutationNullOfAValidTestIsRoughlyUniformAndNeverLoosensTheLevel() {
+        SplittableRandom random = new SplittableRandom(12);
+        float[] ref = gaussian(random, 1000, 3, 0, -1);
+        double[] nullP = PermutationCalibration.nullPValues(ref, 1000, 3, 300,
+                (r, n, d) -> new FeatureKsTest(r, n, d, 0.05, MultipleTesting.BONFERRONI, 50), 200, 1);
+        assertThat(nullP).isSorted();
+        // Bonferroni over 3 features is conservative: at most about 10% below 0.1
+        assertThat(PermutationCalibration.empiricalSize(nullP, 0.1)).isBetween(0.02, 0.16);
+        // a valid test is never loosened and, on one reference's permutations, tightened by a small factor at most
+        assertThat(PermutationCalibration.calibratedLevel(nullP, 1e-4)).isBetween(2e-5, 1e-4);
+        assertThat(PermutationCalibration.calibratedLevel(nullP, 0.05)).isBetween(0.005, 0.05);
+    }
+
+    @Test
+    void permutationCalibrationTightensAnAntiConservativeTest() {
+        // a deliberately invalid "test" whose p-value is uniform on (0, 0.5): twice too many small p-values
+        SplittableRandom random = new SplittableRandom(13);
+        WindowTest.Factory halved = (r, n, d) -> new WindowTest() {
+            @Override
+            public String name() {
+                return "halved";
+            }
+
+            @Override
+            public DetectorResult test(float[] rows, int count) {
+                return new DetectorResult("halved", Decision.STABLE, 0, random.nextDouble() / 2, 0.05, -1);
+            }
+        };
+        double[] nullP = PermutationCalibration.nullPValues(new float[100], 100, 1, 50, halved, 400, 2);
+        assertThat(PermutationCalibration.empiricalSize(nullP, 0.05)).isBetween(0.06, 0.15);
+        assertThat(PermutationCalibration.calibratedLevel(nullP, 0.05)).isBetween(0.015, 0.035);
+        assertThat(PermutationCalibration.calibratedLevel(nullP, 1e-4)).isBetween(2e-5, 8e-5);
+    }
+
+    @Test
     void chiSquareOfAHandComputedTwoByTwoTable() {
         DetectorResult r = ChiSquareTest.test("chi2", new long[] {50, 50}, new long[] {30, 70}, 0.01, 10);
         assertThat(r.statistic()).isCloseTo(25.0 / 3, within(1e-12));
