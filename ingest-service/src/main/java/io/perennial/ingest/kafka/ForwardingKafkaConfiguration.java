@@ -52,9 +52,10 @@ class ForwardingKafkaConfiguration {
             ConsumerFactory<String, byte[]> consumers, ForwardingKafka forwarding, ServiceProperties service) {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumers);
+        factory.setBatchListener(true);
         factory.getContainerProperties().setKafkaAwareTransactionManager(forwarding.transactions());
-        // A transaction that keeps failing (e.g. the broker rejects the write) is retried with back-off, then the
-        // record goes to the dead-letter topic in a transaction of its own: never dropped, never an endless loop.
+        // A batch whose transaction fails (the broker rejects or times out the writes) is rolled back and redelivered
+        // with back-off; invalid records never fail a batch, they are dead-lettered inside it.
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(forwarding.template(),
                 (record, ex) -> new TopicPartition(io.perennial.contracts.Topics.DLQ, -1));
         recoverer.setHeadersFunction((record, ex) -> DeadLetterHeaders.of(

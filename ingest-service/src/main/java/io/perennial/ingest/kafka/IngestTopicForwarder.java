@@ -49,9 +49,16 @@ public class IngestTopicForwarder {
         this.meters = meters;
     }
 
+    /** One transaction per poll: every record of the batch is forwarded, and the offsets commit with the writes. */
     @KafkaListener(id = "ingest-forwarder", topicPattern = "perennial\\.ingest\\..+",
             containerFactory = "ingestForwardingContainerFactory")
-    public void forward(ConsumerRecord<String, byte[]> record) {
+    public void forwardAll(java.util.List<ConsumerRecord<String, byte[]>> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            forward(record);
+        }
+    }
+
+    void forward(ConsumerRecord<String, byte[]> record) {
         String stream = Topics.streamOf(record.topic());
         Optional<StreamSpec> spec = stream == null ? Optional.empty() : streams.find(stream);
         if (spec.isEmpty()) {

@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Resident memory of this JVM and the processes it started (the embedded PostgreSQL), from {@code /proc}. */
-final class ProcessMemory {
+public final class ProcessMemory {
 
     private ProcessMemory() {
     }
 
     /** Sum of VmRSS over this process and its descendants; 0 where {@code /proc} is unavailable. */
-    static long residentBytes() {
+    public static long residentBytes() {
         long total = rss(ProcessHandle.current().pid());
         total += ProcessHandle.current().descendants().mapToLong(p -> rss(p.pid())).sum();
         return total;
