@@ -58,6 +58,11 @@ public class VersionRepository {
         return !jdbc.queryForList("SELECT name FROM models WHERE name = ? FOR UPDATE", String.class, model).isEmpty();
     }
 
+    /** Whether the model exists (no lock). */
+    public boolean modelExists(String model) {
+        return !jdbc.queryForList("SELECT name FROM models WHERE name = ?", String.class, model).isEmpty();
+    }
+
     public void insert(String model, int version, VersionRequest r, String actor) {
         jdbc.update("INSERT INTO versions (model, version, kind, parent_version, job_id, adapters, router, "
                 + "merge_recipe, metrics, description, created_by) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, "

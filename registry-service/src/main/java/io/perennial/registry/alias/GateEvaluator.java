@@ -1,0 +1,94 @@
+package io.perennial.registry.alias;
+
+import io.perennial.registry.evaluation.Evaluation;
+import io.perennial.registry.evaluation.EvaluationSummary;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Evaluates a promotion gate on a candidate's latest evaluation report. Pure logic.
+ *
+ * <p>Conditions, in order: {@code evaluation} (a report exists; required only when the policy has thresholds),
+ * {@code serving-version} (the report's flip rates were measured against the version serving now: a report made
+ * against an older production is stale), then one condition per threshold. Flip-rate conditions pass when nothing
+ * is serving yet (there is nothing to break).
+ */
+public final class GateEvaluator {
+
+    /** One checked condition. {@code actual} and {@code threshold} are null when they do not apply. */
+    public record Condition(String name, boolean passed, Double threshold, Double actual, String detail) {
+    }
+
+    /** The gate's verdict. */
+    public record Result(boolean passed, List<Condition> conditions) {
+
+        /** The conditions that failed. */
+        public List<Condition> failed() {
+            return conditions.stream().filter(c -> !c.passed()).toList();
+        }
+    }
+
+    private GateEvaluator() {
+    }
+
+    public static Result evaluate(GatePolicy policy, Evaluation report, Integer production) {
+        List<Condition> out = new ArrayList<>();
+        if (report == null) {
+            out.add(new Condition("evaluation", !policy.hasThresholds(), null, null, policy.hasThresholds()
+                    ? "the version has no evaluation report, and the model's gate has thresholds"
+                    : "no evaluation report; the model's gate has no thresholds"));
+            return new Result(out.stream().allMatch(Condition::passed), out);
+        }
+        boolean current = java.util.Objects.equals(report.servingVersion(), production);
+        out.add(new Condition("serving-version", current, null, null, current
+                ? "evaluated against the serving version " + (production == null ? "(none)" : production)
+                : "evaluation " + report.id() + " compared against version " + report.servingVersion()
+                        + " but production is " + (production == null ? "unset" : "version " + production)
+                        + "; evaluate again"));
+        EvaluationSummary s = report.summary();
+        if (policy.maxNegativeFlipRate() != null) {
+            out.add(production == null
+                    ? new Condition("max-negative-flip-rate", true, policy.maxNegativeFlipRate(), null,
+                            "nothing is serving yet")
+                    : s.negativeFlipRate() == null
+                            ? new Condition("max-negative-flip-rate", false, policy.maxNegativeFlipRate(), null,
+                                    "the report has no flip rates against the serving version")
+                            : atMost("max-negative-flip-rate", s.negativeFlipRate(), policy.maxNegativeFlipRate(),
+                                    "negative flip rate"));
+        }
+        if (policy.maxForgetting() != null) {
+            out.add(atMost("max-forgetting", s.maxForgetting(), policy.maxForgetting(), "forgetting on segment "
+                    + (s.maxForgettingSegment() == null ? "(none old)" : "'" + s.maxForgettingSegment() + "'")));
+        }
+        if (policy.minNewestAccuracy() != null) {
+            out.add(atLeast("min-newest-accuracy", s.newestAccuracy(), policy.minNewestAccuracy(),
+                    "accuracy on the newest segment '" + s.newestSegment() + "'"));
+        }
+        if (policy.minImprovement() != null) {
+            out.add(production == null
+                    ? new Condition("min-improvement", true, policy.minImprovement(), null, "nothing is serving yet")
+                    : s.improvement() == null
+                            ? new Condition("min-improvement", false, policy.minImprovement(), null,
+                                    "the report has no flip rates against the serving version")
+                            : atLeast("min-improvement", s.improvement(), policy.minImprovement(),
+                                    "accuracy gain over the serving version (PFR − NFR)"));
+        }
+        return new Result(out.stream().allMatch(Condition::passed), out);
+    }
+
+    private static Condition atMost(String name, double actual, double threshold, String what) {
+        boolean ok = actual <= threshold;
+        return new Condition(name, ok, threshold, actual, what + " " + fmt(actual) + (ok ? " ≤ " : " > ")
+                + fmt(threshold));
+    }
+
+    private static Condition atLeast(String name, double actual, double threshold, String what) {
+        boolean ok = actual >= threshold;
+        return new Condition(name, ok, threshold, actual, what + " " + fmt(actual) + (ok ? " ≥ " : " < ")
+                + fmt(threshold));
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.4f", v);
+    }
+}

@@ -1,0 +1,124 @@
+package io.perennial.registry.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.perennial.formats.metrics.AccuracyMatrix;
+import io.perennial.registry.evaluation.ContinualMetrics.Row;
+import io.perennial.registry.evaluation.ContinualMetrics.Summary;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ContinualMetricsTest {
+
+    @Test
+    void aCompleteLowerTriangleGivesExactlyTheAccuracyMatrixFormulas() {
+        Random random = new Random(3);
+        for (int trial = 0; trial < 50; trial++) {
+            int t = 2 + random.nextInt(6);
+            double[][] r = new double[t][t];
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j <= i; j++) {
+                    r[i][j] = Math.round(random.nextDouble() * 1000) / 1000.0;
+                }
+            }
+            List<Row> ancestors = new ArrayList<>();
+            for (int i = 0; i < t - 1; i++) {
+                ancestors.add(row(r[i], i + 1));
+            }
+            Summary s = ContinualMetrics.compute(ancestors, row(r[t - 1], t));
+            AccuracyMatrix m = AccuracyMatrix.of(r);
+            assertThat(s.fromAccuracyMatrix()).isTrue();
+            assertThat(s.backwardTransfer()).isCloseTo(m.backwardTransfer(), within(1e-12));
+            assertThat(s.forgetting()).isCloseTo(m.forgetting(), within(1e-12));
+            assertThat(s.averageAccuracy()).isCloseTo(m.averageAccuracy(), within(1e-12));
+            // the general per-segment form agrees with the matrix when every row is there
+            Summary general = ContinualMetrics.general(ancestors, row(r[t - 1], t));
+            assertThat(general.fromAccuracyMatrix()).isFalse();
+            assertThat(general.backwardTransfer()).isCloseTo(m.backwardTransfer(), within(1e-12));
+            assertThat(general.forgetting()).isCloseTo(m.forgetting(), within(1e-12));
+            assertThat(ContinualMetrics.compute(withExtraRoot(ancestors), row(r[t - 1], t)).fromAccuracyMatrix())
+                    .isTrue();
+            assertThat(s.segmentsWithHistory()).isEqualTo(t - 1);
+        }
+    }
+
+    @Test
+    void missingAncestorRowsUseTheSegmentsThatHaveHistory() {
+        // version 1 learned s0 (0.9); version 2 was never evaluated; version 3 learned s2 and now sees all three
+        List<Row> ancestors = List.of(row("s0", 0.9));
+        Row candidate = row("s0", 0.8, "s1", 0.7, "s2", 0.95);
+        Summary s = ContinualMetrics.compute(ancestors, candidate);
+        assertThat(s.fromAccuracyMatrix()).isFalse();
+        assertThat(s.segmentsWithHistory()).isEqualTo(1);
+        assertThat(s.backwardTransfer()).isCloseTo(-0.1, within(1e-12));
+        assertThat(s.forgetting()).isCloseTo(0.1, within(1e-12));
+        assertThat(s.maxForgetting()).isCloseTo(0.1, within(1e-12));
+        assertThat(s.maxForgettingSegment()).isEqualTo("s0");
+        assertThat(s.newestSegment()).isEqualTo("s2");
+        assertThat(s.newestAccuracy()).isEqualTo(0.95);
+        assertThat(s.averageAccuracy()).isCloseTo((0.8 + 0.7 + 0.95) / 3, within(1e-12));
+    }
+
+    @Test
+    void forgettingIsMeasuredFromTheBestAncestorAndLearnedAccuracyFromTheOwner() {
+        // s0 learned at 0.8 by v1, improved to 0.9 in v2, now 0.85: BWT +0.05 (vs learned), forgetting 0.05 (vs best)
+        List<Row> ancestors = List.of(row("s0", 0.8), row("s0", 0.9, "s1", 0.7));
+        Summary s = ContinualMetrics.compute(ancestors, row("s0", 0.85, "s1", 0.6, "s2", 0.9));
+        assertThat(s.backwardTransfer()).isCloseTo(((0.85 - 0.8) + (0.6 - 0.7)) / 2, within(1e-12));
+        assertThat(s.forgetting()).isCloseTo(((0.9 - 0.85) + (0.7 - 0.6)) / 2, within(1e-12));
+        assertThat(s.maxForgetting()).isCloseTo(0.1, within(1e-12));
+        assertThat(s.maxForgettingSegment()).isEqualTo("s1");
+    }
+
+    @Test
+    void aFirstVersionHasNoForgetting() {
+        Summary s = ContinualMetrics.compute(List.of(), row("s0", 0.93));
+        assertThat(s.backwardTransfer()).isZero();
+        assertThat(s.forgetting()).isZero();
+        assertThat(s.maxForgetting()).isZero();
+        assertThat(s.maxForgettingSegment()).isNull();
+    }
+
+    @Test
+    void flipRatesPoolBySampleCount() {
+        var pooled = ContinualMetrics.pool(List.of(
+                new EvaluationRequest.SegmentResult("a", 0.9, 0.05, 100, 0.02, 0.04),
+                new EvaluationRequest.SegmentResult("b", 0.8, 0.10, 300, 0.06, 0.00)));
+        assertThat(pooled.negative()).isCloseTo((0.02 * 100 + 0.06 * 300) / 400, within(1e-12));
+        assertThat(pooled.positive()).isCloseTo(0.01, within(1e-12));
+        assertThat(pooled.samples()).isEqualTo(400);
+        assertThat(ContinualMetrics.pooledCalibrationError(List.of(
+                new EvaluationRequest.SegmentResult("a", 0.9, 0.05, 100, null, null),
+                new EvaluationRequest.SegmentResult("b", 0.8, 0.10, 300, null, null)))).isCloseTo(0.0875,
+                        within(1e-12));
+        assertThat(ContinualMetrics.pool(List.of(new EvaluationRequest.SegmentResult("a", 0.9, null, 10, null,
+                null)))).isNull();
+    }
+
+    private static List<Row> withExtraRoot(List<Row> ancestors) {
+        List<Row> out = new ArrayList<>();
+        out.add(new Row(new LinkedHashMap<>()));
+        out.addAll(ancestors);
+        return out;
+    }
+
+    private static Row row(double[] values, int n) {
+        LinkedHashMap<String, Double> m = new LinkedHashMap<>();
+        for (int j = 0; j < n; j++) {
+            m.put("s" + j, values[j]);
+        }
+        return new Row(m);
+    }
+
+    private static Row row(Object... pairs) {
+        LinkedHashMap<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((String) pairs[i], (Double) pairs[i + 1]);
+        }
+        return new Row(m);
+    }
+}
