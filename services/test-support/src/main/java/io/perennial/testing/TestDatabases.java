@@ -12,9 +12,15 @@ import java.sql.Statement;
 import java.util.UUID;
 
 /**
- * Hands out one fresh database per test class on a single PostgreSQL server per JVM. The server is the embedded one
- * unless {@code PERENNIAL_TEST_DB_URL} (plus {@code PERENNIAL_TEST_DB_USER}/{@code PERENNIAL_TEST_DB_PASSWORD})
- * points at an external server whose user may create databases.
+ * Hands out one fresh database per test class on a single PostgreSQL server per JVM, chosen in this order:
+ * <ol>
+ * <li>an external server: {@code PERENNIAL_TEST_DB_URL} (+ {@code _USER}, {@code _PASSWORD}), or else
+ * {@code PERENNIAL_DB_URL} (+ {@code PERENNIAL_DB_USER}, {@code PERENNIAL_DB_PASSWORD}); its user must be allowed to
+ * create databases;</li>
+ * <li>a Testcontainers PostgreSQL 18 container when a Docker engine answers (disable with
+ * {@code -Dperennial.test.docker=false});</li>
+ * <li>the embedded PostgreSQL otherwise (the default on machines without Docker).</li>
+ * </ol>
  */
 public final class TestDatabases {
 
@@ -30,10 +36,17 @@ public final class TestDatabases {
     /** Creates a new, empty database. */
     public static synchronized Database create() {
         String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        String external = System.getenv("PERENNIAL_TEST_DB_URL");
+        String prefix = isSet("PERENNIAL_TEST_DB_URL") ? "PERENNIAL_TEST_DB" : "PERENNIAL_DB";
+        String external = System.getenv(prefix + "_URL");
+        if (external == null || external.isBlank()) {
+            Database container = containerDatabase(name);
+            if (container != null) {
+                return container;
+            }
+        }
         if (external != null && !external.isBlank()) {
-            String user = System.getenv().getOrDefault("PERENNIAL_TEST_DB_USER", "");
-            String password = System.getenv().getOrDefault("PERENNIAL_TEST_DB_PASSWORD", "");
+            String user = System.getenv().getOrDefault(prefix + "_USER", "");
+            String password = System.getenv().getOrDefault(prefix + "_PASSWORD", "");
             execute(external, user, password, "CREATE DATABASE " + name);
             String base = external.substring(0, external.lastIndexOf('/') + 1);
             String query = external.contains("?") ? external.substring(external.indexOf('?')) : "";
@@ -42,6 +55,47 @@ public final class TestDatabases {
         LocalPostgres pg = embedded();
         pg.createDatabaseIfMissing(name);
         return new Database(pg.jdbcUrl(name), pg.username(), "", name);
+    }
+
+    private static Boolean dockerAvailable;
+    private static org.testcontainers.postgresql.PostgreSQLContainer container;
+
+    /** A database in a PostgreSQL container when Docker is available, else null. */
+    private static Database containerDatabase(String name) {
+        if (dockerAvailable == null) {
+            dockerAvailable = !"false".equals(System.getProperty("perennial.test.docker"))
+                    && dockerAnswers();
+        }
+        if (!dockerAvailable) {
+            return null;
+        }
+        if (container == null) {
+            container = new org.testcontainers.postgresql.PostgreSQLContainer("postgres:18");
+            container.start();
+        }
+        execute(container.getJdbcUrl(), container.getUsername(), container.getPassword(), "CREATE DATABASE " + name);
+        String url = container.getJdbcUrl();
+        String base = url.substring(0, url.lastIndexOf('/') + 1);
+        String query = url.contains("?") ? url.substring(url.indexOf('?')) : "";
+        return new Database(base + name + query, container.getUsername(), container.getPassword(), name);
+    }
+
+    private static boolean dockerAnswers() {
+        // Without a Docker socket there is nothing to ask; this keeps Testcontainers' own probing quiet.
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+                && System.getenv("DOCKER_HOST") == null) {
+            return false;
+        }
+        try {
+            return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError ex) {
+            return false;
+        }
+    }
+
+    private static boolean isSet(String variable) {
+        String value = System.getenv(variable);
+        return value != null && !value.isBlank();
     }
 
     private static LocalPostgres embedded() {
