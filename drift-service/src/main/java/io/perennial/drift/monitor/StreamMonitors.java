@@ -101,6 +101,7 @@ public class StreamMonitors {
         long lastEvaluationNanos = System.nanoTime();
         long errorCount;
         final long[] errorPositions = new long[16_384];
+        final double[] errorValues = new double[16_384];
         final LinkedHashMap<String, Joined> joins = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Joined> eldest) {
@@ -381,6 +382,7 @@ public class StreamMonitors {
         double error = j.label == j.predicted ? 0 : 1;
         h.errorPositions[(int) (h.errorCount % h.errorPositions.length)] =
                 j.partition < 0 ? -1 : ((long) j.partition << 40) | j.offset;
+        h.errorValues[(int) (h.errorCount % h.errorValues.length)] = error;
         h.errorCount++;
         boolean alarm = h.errors.update(error);
         boolean due = h.errorCount % h.config.evaluateEvery() == 0;
@@ -392,8 +394,23 @@ public class StreamMonitors {
                 Double.NaN, d.threshold(), -1);
         Map<Integer, Long> start = new TreeMap<>();
         if (alarm) {
-            long lag = Math.min(Math.max(1, d.changeLag()), Math.min(h.errorCount, h.errorPositions.length));
-            for (long k = h.errorCount - lag; k < h.errorCount; k++) {
+            // the change point among the recent errors: a window of a few times the detector's own lag estimate,
+            // the old error rate taken from its first quarter
+            int ring = h.errorPositions.length;
+            int span = (int) Math.min(Math.min(h.errorCount, ring), Math.max(200, 4 * Math.max(1, d.changeLag())));
+            double[] recent = new double[span];
+            for (int i = 0; i < span; i++) {
+                recent[i] = h.errorValues[(int) ((h.errorCount - span + i) % ring)];
+            }
+            double before = 0;
+            int quarter = Math.max(1, span / 4);
+            for (int i = 0; i < quarter; i++) {
+                before += recent[i];
+            }
+            before /= quarter;
+            double sd = Math.max(0.05, Math.sqrt(before * (1 - before)));
+            int cut = io.perennial.drift.detector.monitor.ChangePoint.estimate(recent, span, before, sd);
+            for (long k = h.errorCount - span + cut; k < h.errorCount; k++) {
                 long pos = h.errorPositions[(int) (k % h.errorPositions.length)];
                 if (pos >= 0) {
                     start.putIfAbsent((int) (pos >>> 40), pos & ((1L << 40) - 1));

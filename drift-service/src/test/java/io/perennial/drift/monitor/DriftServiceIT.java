@@ -146,6 +146,69 @@ class DriftServiceIT {
         assertThat(history.body()).contains("\"limit\":5").contains("\"statistic\":");
     }
 
+    private <T> void publish(KafkaProducer<String, byte[]> producer, io.perennial.contracts.events.EventType<T> type,
+            String key, T data) {
+        String id = UUID.randomUUID().toString();
+        CloudEventAttributes ce = new CloudEventAttributes(id, URI.create("/perennial/test"), type.type(),
+                Instant.now(), key);
+        producer.send(new ProducerRecord<>(type.topic(), null, key, codec.encode(data), KafkaEvents.headers(ce)));
+    }
+
+    @Test
+    void predictionsAndLabelsFeedPredictionDriftAndTheErrorStreamAndAPromotionResetsTheReference(
+            TestInfrastructure infra) throws Exception {
+        TestHttp http = new TestHttp(port);
+        String bootstrap = infra.bootstrapServers();
+        assertThat(http.send("PUT", "/v1/drift/streams/served/config", ADMIN, "application/json",
+                CONFIG.replace("\"referenceSize\":300,\"windowSize\":300", "\"referenceSize\":200,\"windowSize\":200")
+                        .replace("\"cooldown\":300", "\"cooldown\":2000")).statusCode()).isEqualTo(200);
+        createTopic(bootstrap, "served");
+        produce(bootstrap, "served", 0, 800, Integer.MAX_VALUE);
+        await().atMost(Duration.ofSeconds(90)).until(() -> seen("served") >= 800);
+        assertThat(monitors.status("served").orElseThrow().phase()).isEqualTo("MONITORING");
+
+        SplittableRandom random = new SplittableRandom(3);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 800; i++) {
+                String sampleId = "served-" + i;
+                double confidence = i < 500 ? 0.8 + 0.2 * random.nextDouble() : 0.3 + 0.3 * random.nextDouble();
+                publish(producer, EventTypes.PREDICTION_SERVED, "served", new SampleEvents.PredictionServed("served",
+                        sampleId, 1, "base", "cat", confidence, 0.1, Instant.now()));
+                // the model is right until sample 500, wrong afterwards
+                publish(producer, EventTypes.LABEL_ASSIGNED, sampleId, new SampleEvents.LabelAssigned("served",
+                        sampleId, i < 500 ? "cat" : "dog", Instant.now()));
+            }
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> monitors.status("served").orElseThrow()
+                .errorsScored() >= 800);
+        List<DriftDetected> drift = driftEvents(bootstrap, "served", 2);
+        assertThat(drift).extracting(DriftDetected::kind).containsExactlyInAnyOrder("prediction", "error");
+        // sample i sits at offset i / 2 of partition i % 2: the new regime starts at sample 500, offset 250
+        for (DriftDetected d : drift) {
+            assertThat(d.startOffsets()).as(d.kind()).isNotEmpty();
+            assertThat(d.startOffsets().values()).as(d.kind()).allSatisfy(o -> assertThat(o).isBetween(250L, 320L));
+        }
+
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
+            publish(producer, EventTypes.MODEL_CREATED, "served-model",
+                    new io.perennial.contracts.events.RegistryEvents.ModelCreated("served-model", "served",
+                            Instant.now()));
+            publish(producer, EventTypes.ALIAS_MOVED, "served-model",
+                    new io.perennial.contracts.events.RegistryEvents.AliasMoved("served-model", "production", 2, 1,
+                            "trainer", "promotion", Instant.now()));
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> monitors.status("served").orElseThrow().phase()
+                .equals("REFERENCE"));
+        assertThat(monitors.status("served").orElseThrow().referenceCount()).isZero();
+        produce(bootstrap, "served", 800, 1000, Integer.MAX_VALUE);
+        await().atMost(Duration.ofSeconds(60)).until(() -> monitors.status("served").orElseThrow()
+                .referenceCount() == 200);
+    }
+
     @Test
     void invalidConfigurationIsABadRequestAndWritesNeedAnOperator() {
         TestHttp http = new TestHttp(port);
