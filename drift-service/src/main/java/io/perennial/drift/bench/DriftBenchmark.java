@@ -543,16 +543,20 @@ public final class DriftBenchmark {
         try {
             Path dir = Files.createTempDirectory("vega-datasets");
             Process npm = new ProcessBuilder("npm", "pack", "vega-datasets@3.2.1", "--silent").directory(dir.toFile())
-                    .redirectErrorStream(true).start();
-            npm.getInputStream().readAllBytes();
-            if (npm.waitFor() != 0) {
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("npm.log").toFile()).start();
+            if (!npm.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                npm.destroyForcibly();
+                return null;
+            }
+            if (npm.exitValue() != 0) {
                 return null;
             }
             Process tar = new ProcessBuilder("tar", "xzf", "vega-datasets-3.2.1.tgz", "package/data/flights-20k.json")
-                    .directory(dir.toFile()).redirectErrorStream(true).start();
-            tar.getInputStream().readAllBytes();
+                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("tar.log").toFile())
+                    .start();
             Path file = dir.resolve("package/data/flights-20k.json");
-            return tar.waitFor() == 0 && Files.isRegularFile(file) ? file : null;
+            return tar.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && tar.exitValue() == 0
+                    && Files.isRegularFile(file) ? file : null;
         } catch (IOException ex) {
             return null;
         } catch (InterruptedException ex) {
