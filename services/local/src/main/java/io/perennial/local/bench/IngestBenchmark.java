@@ -49,8 +49,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code ./perennial bench ingest}: the ingest paths against Kafka's own ceiling, in one run on one broker.
  * <ol>
  * <li>(a) Kafka's {@code ProducerPerformance}, 100-byte records, {@code acks=all}: the raw producer ceiling;</li>
- * <li>(b) REST: NDJSON batches of 1,000 records of a 32-feature stream, two concurrent senders, each answered only
- * after the broker acknowledged the batch;</li>
+ * <li>(b) REST: NDJSON batches of 1,000 records of a 32-feature stream from concurrent senders ({@code --senders},
+ * default 8), each batch answered only after the broker acknowledged it;</li>
  * <li>(c) Kafka ingest: raw records on {@code perennial.ingest.bench}, validated and forwarded transactionally.</li>
  * </ol>
  * Prints records/s, MB/s, request latency percentiles, the ratio of (b) and (c) to (a), and the peak resident memory
@@ -66,6 +66,7 @@ public final class IngestBenchmark {
         boolean quick = Arrays.asList(args).contains("--quick");
         Path out = Path.of(option(args, "--out", "target/bench"));
         int records = Integer.parseInt(option(args, "--records", quick ? "60000" : "300000"));
+        int senders = Integer.parseInt(option(args, "--senders", "8"));
         Files.createDirectories(out);
         Path dir = Files.createTempDirectory("perennial-bench-ingest");
         MemorySampler memory = new MemorySampler();
@@ -92,9 +93,9 @@ public final class IngestBenchmark {
                 String auth = "Bearer " + ingest.getBean(ApiKeyService.class).issue("bench", null,
                         List.of("samples:write:bench"), null, "bench").secret();
                 // Warm up the JIT of every path before measuring.
-                rest(base, auth, bodies(BATCH * 4, 7), 2);
+                rest(base, auth, bodies(BATCH * 8, 7), senders);
                 Result raw = producerPerformance(broker.bootstrapServers(), records);
-                Result rest = rest(base, auth, bodies(records, 11), 2);
+                Result rest = rest(base, auth, bodies(records, 11), senders);
                 Result kafka = kafkaIngest(broker.bootstrapServers(), records);
                 memory.stopSampling();
                 String table = table(records, raw, rest, kafka, memory.peak());
@@ -211,7 +212,7 @@ public final class IngestBenchmark {
         pool.shutdown();
         List<Double> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        return new Result("(b) REST NDJSON, 1,000 x 32 features", accepted.get(), bytes.get(), seconds,
+        return new Result("(b) REST NDJSON, 1,000 x 32 features, " + senders + " senders", accepted.get(), bytes.get(), seconds,
                 percentile(sorted, 0.50), percentile(sorted, 0.99));
     }
 
