@@ -222,6 +222,11 @@ class DriftServiceIT {
                 CONFIG.replace("[\"ks\",\"mmd\"]", "[\"magic\"]")), 400);
         assertProblem(http.get("/v1/drift/streams/nowhere/status", ADMIN), 404);
         assertProblem(http.get("/v1/drift/streams/x/config", null), 401);
+        HttpResponse<String> api = http.get("/v3/api-docs", ADMIN);
+        assertThat(api.statusCode()).isEqualTo(200);
+        assertThat(api.body()).contains("/v1/drift/streams/{stream}/config", "/v1/drift/streams/{stream}/status",
+                "/v1/drift/streams/{stream}/alarms", "/v1/drift/streams/{stream}/evaluations",
+                "/v1/drift/streams/{stream}/reset-reference", "Drift monitoring");
 
         users.create("vera", "vera-viewer-password", List.of(Role.VIEWER), "test");
         String viewer = TestHttp.basic("vera", "vera-viewer-password");
