@@ -56,7 +56,13 @@ public class EvaluationRepository {
                 this::map, model, version);
     }
 
-    /** The latest evaluation of each ancestor along the parent chain, oldest ancestor first. */
+    /** How many ancestors (along the parent chain) an evaluation's forgetting and BWT look back. */
+    public static final int MAX_HISTORY = 256;
+
+    /**
+     * The latest evaluation of each of the nearest {@link #MAX_HISTORY} ancestors along the parent chain, oldest
+     * ancestor first.
+     */
     public List<Evaluation> ancestorsLatest(String model, int version) {
         return jdbc.query("""
                 WITH RECURSIVE chain(version, depth) AS (
@@ -64,14 +70,14 @@ public class EvaluationRepository {
                     UNION ALL
                     SELECT v.parent_version, c.depth + 1 FROM versions v JOIN chain c
                         ON v.model = ? AND v.version = c.version
-                    WHERE c.version IS NOT NULL
+                    WHERE c.version IS NOT NULL AND c.depth < ?
                 )
                 SELECT e.id, e.model, e.version, e.serving_version, e.segments::text, e.summary::text, e.created_by,
                        e.created_at
                 FROM chain c
                 JOIN LATERAL (SELECT * FROM evaluations x WHERE x.model = ? AND x.version = c.version
                               ORDER BY x.id DESC LIMIT 1) e ON true
-                ORDER BY c.depth DESC""", this::map, model, version, model, model);
+                ORDER BY c.depth DESC""", this::map, model, version, model, MAX_HISTORY, model);
     }
 
     /** A metric across versions, from each version's latest evaluation, oldest version first. */

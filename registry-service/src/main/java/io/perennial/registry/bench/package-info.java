@@ -1,0 +1,2 @@
+/** The registry benchmark ({@code ./perennial bench registry}). */
+package io.perennial.registry.bench;
