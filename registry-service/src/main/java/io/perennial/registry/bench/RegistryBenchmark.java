@@ -35,14 +35,15 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code ./perennial bench registry}: registry-service on an embedded PostgreSQL and KRaft broker, measured over
  * HTTP on one machine.
  * <ol>
- * <li>registers N versions (a parent chain: version k's parent is k−1) and one evaluation report per version;</li>
+ * <li>registers N versions (versions 1..101 a parent chain, the rest children of random chain members) and one
+ * evaluation report per version;</li>
  * <li>version listing: pages of 50 at random offsets (and filtered by kind) — p50/p99;</li>
  * <li>lineage of version 101 (100 ancestors) — p50/p99;</li>
  * <li>artifact upload and download of a random file vs {@code Files.copy} of the same file on the same disk
  * (MB/s and the ratio);</li>
  * <li>a large generated artifact streamed up and down while the JVM heap is sampled: the heap must stay flat.</li>
  * </ol>
- * {@code --quick}: 1,000 versions, 100 MB and 256 MB artifacts (under two minutes on a 2-core machine); default:
+ * {@code --quick}: 1,000 versions, 100 MB and 200 MB artifacts (under two minutes on a 2-core machine); default:
  * 10,000 versions, 100 MB and 1 GB. {@code --versions N}, {@code --file-mb N}, {@code --stream-mb N} override;
  * {@code --out DIR} receives {@code registry.md}.
  */
@@ -64,7 +65,7 @@ public final class RegistryBenchmark {
         boolean quick = Arrays.asList(args).contains("--quick");
         int versions = Integer.parseInt(option(args, "--versions", quick ? "1000" : "10000"));
         int fileMb = Integer.parseInt(option(args, "--file-mb", "100"));
-        int streamMb = Integer.parseInt(option(args, "--stream-mb", quick ? "256" : "1024"));
+        int streamMb = Integer.parseInt(option(args, "--stream-mb", quick ? "200" : "1024"));
         Path out = Path.of(option(args, "--out", "target/bench"));
         Files.createDirectories(out);
         Path dir = Files.createTempDirectory("perennial-bench-registry");
@@ -103,13 +104,26 @@ public final class RegistryBenchmark {
 
         long t0 = System.nanoTime();
         post("/v1/models/bench/versions", "{\"kind\":\"base\",\"jobId\":\"job-0\"}", 201);
-        for (int v = 2; v <= versions; v++) {
-            post("/v1/models/bench/versions", "{\"kind\":\"adapter\",\"parentVersion\":" + (v - 1) + ",\"jobId\":\"job-"
-                    + v + "\",\"adapters\":[{\"name\":\"seg" + v + "\",\"rank\":8,\"alpha\":16,\"targetModules\":"
-                    + "[\"fc1\"],\"segment\":{\"topic\":\"perennial.samples.bench\",\"partitions\":[{\"partition\":0,"
-                    + "\"fromOffset\":" + (v * 1000L) + ",\"toOffset\":" + (v * 1000L + 1000) + "}]}}],"
-                    + "\"metrics\":{\"loss\":0.1}}", 201);
+        // versions 2..101 form a chain (version 101 has 100 ancestors); later ones extend a random chain member
+        int chain = Math.min(101, versions);
+        for (int v = 2; v <= chain; v++) {
+            post("/v1/models/bench/versions", adapterVersion(v - 1, "seg" + v), 201);
         }
+        ExecutorService registrations = Executors.newFixedThreadPool(4);
+        List<Future<?>> registered = new ArrayList<>();
+        SplittableRandom parents = new SplittableRandom(5);
+        for (int v = chain + 1; v <= versions; v++) {
+            int parent = 1 + parents.nextInt(chain);
+            String name = "seg" + v;
+            registered.add(registrations.submit(() -> {
+                post("/v1/models/bench/versions", adapterVersion(parent, name), 201);
+                return null;
+            }));
+        }
+        for (Future<?> f : registered) {
+            f.get();
+        }
+        registrations.shutdown();
         double registerSeconds = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -151,7 +165,7 @@ public final class RegistryBenchmark {
         }
 
         md.append("## Registry benchmark\n\n");
-        md.append(String.format(Locale.ROOT, "%d versions registered in %.1f s (%.0f/s, one client, parent chain); "
+        md.append(String.format(Locale.ROOT, "%d versions registered in %.1f s (%.0f/s; a chain of 101, then 4 clients); "
                 + "%d evaluation reports in %.1f s (%.0f/s, 4 clients).%n%n", versions, registerSeconds,
                 versions / registerSeconds, versions, evaluateSeconds, versions / evaluateSeconds));
         md.append("| request (HTTP, on the same machine) | p50 ms | p99 ms | target |\n|---|---:|---:|---|\n");
@@ -277,6 +291,15 @@ public final class RegistryBenchmark {
                 + "the retained memory: it stays flat; a buffering implementation would retain at least %d MB.%n",
                 mb, max >> 20, baseline >> 20, oldBaseline >> 20, mb / upSeconds, upPeak >> 20, upOld >> 20,
                 mb / downSeconds, downPeak >> 20, downOld >> 20, mb);
+    }
+
+    private static String adapterVersion(int parent, String adapter) {
+        long offset = Long.parseLong(adapter.substring(3)) * 1000L;
+        return "{\"kind\":\"adapter\",\"parentVersion\":" + parent + ",\"jobId\":\"job-" + adapter
+                + "\",\"adapters\":[{\"name\":\"" + adapter + "\",\"rank\":8,\"alpha\":16,\"targetModules\":"
+                + "[\"fc1\"],\"segment\":{\"topic\":\"perennial.samples.bench\",\"partitions\":[{\"partition\":0,"
+                + "\"fromOffset\":" + offset + ",\"toOffset\":" + (offset + 1000) + "}]}}],"
+                + "\"metrics\":{\"loss\":0.1}}";
     }
 
     private static String evaluation(int version) {

@@ -150,16 +150,16 @@ public class VersionRepository {
     /** Every edge reachable from a version towards its ancestors (recursive over parents and merge sources). */
     public List<Edge> ancestry(String model, int version) {
         return jdbc.query("""
-                WITH RECURSIVE walk(version) AS (
-                    SELECT ?::integer
+                WITH RECURSIVE walk(version, ancestor, relation, adapter) AS (
+                    SELECT version, ancestor, relation, adapter FROM version_edges WHERE model = ? AND version = ?
                     UNION
-                    SELECT e.ancestor FROM version_edges e JOIN walk w ON e.version = w.version AND e.model = ?
+                    SELECT e.version, e.ancestor, e.relation, e.adapter FROM version_edges e
+                    JOIN walk w ON e.model = ? AND e.version = w.ancestor
                 )
-                SELECT e.version, e.ancestor, e.relation, e.adapter FROM version_edges e
-                WHERE e.model = ? AND e.version IN (SELECT version FROM walk)
-                ORDER BY e.version DESC, e.relation, e.ancestor, e.adapter""",
+                SELECT version, ancestor, relation, adapter FROM walk
+                ORDER BY version DESC, relation, ancestor, adapter""",
                 (rs, i) -> new Edge(rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getString(4)),
-                version, model, model);
+                model, version, model);
     }
 
     /** Summary rows (number, kind, adapters, created) of the given versions. */
