@@ -62,12 +62,16 @@ public final class FeatureKsTest implements WindowTest {
             finite = new float[count * dimension];
             columns = new float[count * dimension];
         }
-        int m = Columns.finiteRows(rows, count, dimension, finite);
+        boolean allFinite = true;
+        for (int i = 0; i < count * dimension && allFinite; i++) {
+            allFinite = Float.isFinite(rows[i]);
+        }
+        int m = allFinite ? count : Columns.finiteRows(rows, count, dimension, finite);
         int n = referenceCount;
         if (m < minSamples || n < minSamples) {
             return DetectorResult.insufficient(name(), alpha);
         }
-        Columns.transpose(finite, m, dimension, columns);
+        Columns.transpose(allFinite ? rows : finite, m, dimension, columns);
         double maxD = 0;
         int argMinP = 0;
         for (int j = 0; j < dimension; j++) {

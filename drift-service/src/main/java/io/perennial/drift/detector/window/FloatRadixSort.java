@@ -28,6 +28,9 @@ final class FloatRadixSort {
             for (int i = 0; i < length; i++) {
                 counts[(src[i] >>> shift) & 0xff]++;
             }
+            if (counts[(src[0] >>> shift) & 0xff] == length) {
+                continue; // every key has the same digit here: the pass would not move anything
+            }
             int sum = 0;
             for (int k = 0; k < 256; k++) {
                 int c = counts[k];
