@@ -45,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
  * precision/recall/F1 and throughput; writes {@code results.md} and PNG charts of statistics over time.
  *
  * <pre>
- * java -cp ... io.perennial.drift.bench.DriftBenchmark [--quick] [--out DIR] [--fashion DIR] [--flights FILE]
+ * java -cp ... io.perennial.drift.bench.DriftBenchmark [--quick] [--perf-only] [--out DIR] [--fashion DIR]
+ *     [--flights FILE]
  * </pre>
  *
  * Defaults: {@code --out target/bench}, {@code --fashion /usr/share/datasets/fashion-mnist}, flights from
@@ -76,21 +77,29 @@ public final class DriftBenchmark {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         boolean quick = false;
+        boolean perfOnly = false;
         Path out = Paths.get("target", "bench");
         Path fashion = Paths.get("/usr/share/datasets/fashion-mnist");
         Path flights = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--perf-only" -> perfOnly = true;
                 case "--out" -> out = Paths.get(args[++i]);
                 case "--fashion" -> fashion = Paths.get(args[++i]);
                 case "--flights" -> flights = Paths.get(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --quick, --out DIR, --fashion DIR, --flights FILE)");
+                        + " (use --quick, --perf-only, --out DIR, --fashion DIR, --flights FILE)");
             }
         }
         Files.createDirectories(out);
-        new DriftBenchmark(quick, out, fashion, flights).run();
+        DriftBenchmark bench = new DriftBenchmark(quick, out, fashion, flights);
+        if (perfOnly) {
+            bench.performance();
+            System.out.print(bench.report);
+        } else {
+            bench.run();
+        }
     }
 
     void run() throws Exception {
