@@ -96,7 +96,6 @@ public final class DriftBenchmark {
         DriftBenchmark bench = new DriftBenchmark(quick, out, fashion, flights);
         if (perfOnly) {
             bench.performance();
-            System.out.print(bench.report);
         } else {
             bench.run();
         }
