@@ -15,7 +15,7 @@ import io.perennial.drift.detector.sequential.Adwin;
 import io.perennial.drift.detector.sequential.Cooldown;
 import io.perennial.drift.detector.sequential.Ddm;
 import io.perennial.drift.detector.sequential.HddmA;
-import io.perennial.drift.detector.sequential.PageHinkley;
+import io.perennial.drift.detector.sequential.CalibratedPageHinkley;
 import io.perennial.drift.detector.sequential.SequentialDetector;
 import io.perennial.drift.stream.MonitoredStream;
 import io.perennial.drift.stream.MonitoredStreamRepository;
@@ -228,17 +228,22 @@ public class StreamMonitors {
                 config.evaluateEvery(), config.alpha(), config.settings(1, 0).correction(), Set.of("ks", "chi2"),
                 config.minSamples(), config.rebaseline(), config.cooldown(), config.resolveAlpha(), CATEGORIES, 8,
                 42L));
-        h.errors = errorDetector(config.errorDetector(), config.cooldown());
+        h.errors = errorDetector(config);
         holders.put(stream, h);
         return h;
     }
 
-    /** The error-stream detector, wrapped in a cooldown so one change gives one alarm. */
-    static SequentialDetector errorDetector(String name, int cooldown) {
-        SequentialDetector d = switch (name) {
+    /**
+     * The error-stream detector, wrapped in a cooldown so one change gives one alarm. Page-Hinkley calibrates itself
+     * on the first 1000 errors of each regime to the run length the window tests' level implies,
+     * {@code evaluateEvery / alpha} values between false alarms.
+     */
+    static SequentialDetector errorDetector(DetectorConfig config) {
+        int cooldown = config.cooldown();
+        SequentialDetector d = switch (config.errorDetector()) {
             case "adwin" -> Adwin.withDelta(0.002);
             case "ddm" -> Ddm.defaults();
-            case "page-hinkley" -> new PageHinkley(0.025, 15, 30);
+            case "page-hinkley" -> new CalibratedPageHinkley(1000, config.evaluateEvery() / config.alpha(), 0.01, 42);
             case "hddm-a" -> new HddmA(0.001);
             default -> null;
         };
@@ -541,7 +546,7 @@ public class StreamMonitors {
                     config.evaluateEvery(), config.alpha(), config.settings(1, 0).correction(), Set.of("ks", "chi2"),
                     config.minSamples(), config.rebaseline(), config.cooldown(), config.resolveAlpha(), CATEGORIES,
                     8, 42L));
-            h.errors = errorDetector(config.errorDetector(), config.cooldown());
+            h.errors = errorDetector(config);
             h.replayUntil = Map.of();
             transactions.executeWithoutResult(status -> repository.deleteState(stream));
         }

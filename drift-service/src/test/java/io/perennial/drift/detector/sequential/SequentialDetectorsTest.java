@@ -109,6 +109,19 @@ class SequentialDetectorsTest {
     }
 
     @Test
+    void selfCalibratedPageHinkleyIsQuietAtItsOwnErrorRateAndCatchesAJump() {
+        for (double p0 : new double[] {0.05, 0.3}) {
+            CalibratedPageHinkley ph = new CalibratedPageHinkley(1000, 20_000, 0.01, 1);
+            assertThat(alarms(ph, bernoulli(21, 20_000, p0, Integer.MAX_VALUE, p0))).as("p0 " + p0)
+                    .isLessThanOrEqualTo(2);
+            assertThat(ph.threshold()).isPositive();
+            CalibratedPageHinkley jump = new CalibratedPageHinkley(1000, 20_000, 0.01, 1);
+            double[] xs = bernoulli(22, 6000, p0, 3000, Math.min(1, 2.5 * p0));
+            assertThat(firstAlarm(jump, xs, 3000)).as("p0 " + p0).isBetween(3000, 3600);
+        }
+    }
+
+    @Test
     void nonFiniteValuesAreIgnored() {
         for (SequentialDetector d : List.of(Adwin.withDelta(0.002), Ddm.defaults(), PageHinkley.defaults(),
                 new HddmA(0.001))) {
