@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /** Entry point of trainer-service. */
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties(io.perennial.trainer.job.TrainerProperties.class)
 public class TrainerApplication {
 
     /** Service name: configuration file {@code trainer-service.yml}, consumer group, CloudEvents source. */

@@ -1,0 +1,21 @@
+package io.perennial.trainer.job;
+
+import io.perennial.contracts.events.JobEvents.JobKind;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A job as stored and shown.
+ *
+ * @param fromOffsets per partition of the samples topic, first offset of the window (inclusive)
+ * @param toOffsets per partition, end of the window (exclusive)
+ * @param lossHistory training loss by step, as reported by the worker
+ */
+public record Job(UUID id, String stream, JobKind kind, JobState state, int attempt, int maxAttempts,
+        Map<Integer, Long> fromOffsets, Map<Integer, Long> toOffsets, Map<String, Object> parameters, String worker,
+        Long step, Long totalSteps, Double loss, Double samplesPerSecond, List<double[]> lossHistory, Integer version,
+        String message, Instant lastHeartbeat, String createdBy, Instant createdAt, Instant updatedAt,
+        Instant startedAt, Instant finishedAt) {
+}

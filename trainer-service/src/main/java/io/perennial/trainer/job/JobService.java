@@ -1,0 +1,179 @@
+package io.perennial.trainer.job;
+
+import io.perennial.contracts.StreamName;
+import io.perennial.contracts.events.EventTypes;
+import io.perennial.contracts.events.JobEvents.JobKind;
+import io.perennial.contracts.events.JobEvents.JobRequested;
+import io.perennial.contracts.events.JobEvents.JobStatus;
+import io.perennial.support.outbox.Outbox;
+import io.perennial.support.web.ApiException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Drives the job state machine. Every change locks the job row, checks the transition, updates it and, when a worker
+ * must act, appends {@code job.requested} to the outbox in the same transaction. Reports for another attempt than the
+ * current one are ignored, so a worker that was presumed dead cannot overwrite its successor.
+ */
+@Service
+public class JobService {
+
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
+
+    private final JobRepository jobs;
+    private final Outbox outbox;
+    private final TrainerProperties properties;
+    private final Clock clock;
+
+    public JobService(JobRepository jobs, Outbox outbox, TrainerProperties properties, Clock clock) {
+        this.jobs = jobs;
+        this.outbox = outbox;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Queues a job and requests it from the worker pool. */
+    @Transactional
+    public Job submit(String stream, JobKind kind, Map<Integer, Long> from, Map<Integer, Long> to,
+            Map<String, Object> parameters, String actor) {
+        if (!StreamName.isValid(stream)) {
+            throw ApiException.badRequest("invalid stream name").with("field", "stream");
+        }
+        validateWindow(from, to);
+        UUID id = UUID.randomUUID();
+        jobs.insert(id, stream, kind, properties.getMaxAttempts(), from, to, parameters, actor);
+        Job job = jobs.find(id).orElseThrow();
+        request(job, 1);
+        return job;
+    }
+
+    /** Cancels a job that is not over yet. */
+    @Transactional
+    public Job cancel(UUID id, String actor) {
+        Job job = locked(id);
+        requireTransition(job, JobState.CANCELLED);
+        jobs.finish(id, JobState.CANCELLED, null, "cancelled by " + actor);
+        return jobs.find(id).orElseThrow();
+    }
+
+    /** Runs a failed or cancelled job again as a new attempt. */
+    @Transactional
+    public Job retry(UUID id, String actor) {
+        Job job = locked(id);
+        if (job.state() != JobState.FAILED && job.state() != JobState.CANCELLED) {
+            throw ApiException.conflict("only a failed or cancelled job can be retried; this one is " + job.state());
+        }
+        int attempt = job.attempt() + 1;
+        jobs.requeue(id, attempt, "retried by " + actor);
+        request(jobs.find(id).orElseThrow(), attempt);
+        return jobs.find(id).orElseThrow();
+    }
+
+    public Job get(UUID id) {
+        return jobs.find(id).orElseThrow(() -> ApiException.notFound("no job " + id));
+    }
+
+    public List<Job> list(String stream, JobState state, int limit, int offset) {
+        return jobs.list(stream, state, limit, offset);
+    }
+
+    /** Applies a worker's report. Call inside the consuming transaction. */
+    public void onStatus(JobStatus status) {
+        UUID id;
+        try {
+            id = UUID.fromString(status.jobId());
+        } catch (IllegalArgumentException ex) {
+            log.warn("Ignoring a report for job id '{}': not a job of this service", status.jobId());
+            return;
+        }
+        Job job = jobs.lock(id).orElse(null);
+        if (job == null || job.attempt() != status.attempt() || job.state().terminal()) {
+            log.debug("Ignoring {} for job {} attempt {}: stale", status.phase(), status.jobId(), status.attempt());
+            return;
+        }
+        switch (status.phase()) {
+            case STARTED -> {
+                if (job.state() == JobState.QUEUED) {
+                    jobs.start(id, status.worker());
+                }
+            }
+            case HEARTBEAT -> jobs.heartbeat(id);
+            case PROGRESS -> {
+                JobState next = "evaluating".equalsIgnoreCase(status.message()) ? JobState.EVALUATING
+                        : (job.state() == JobState.QUEUED ? JobState.RUNNING : job.state());
+                if (job.state() == JobState.QUEUED) {
+                    jobs.start(id, status.worker());
+                }
+                jobs.progress(id, next, status.step(), status.totalSteps(), status.loss(), status.samplesPerSecond());
+            }
+            case SUCCEEDED -> jobs.finish(id, JobState.SUCCEEDED, status.version(), status.message());
+            case FAILED -> failOrRequeue(job, "worker reported: " + status.message());
+        }
+    }
+
+    /**
+     * Re-queues running jobs whose worker went silent for longer than the heartbeat timeout, or fails them after
+     * their last attempt.
+     *
+     * @return the jobs handled
+     */
+    @Transactional
+    public int sweepSilentJobs() {
+        Instant before = clock.instant().minus(properties.getHeartbeatTimeout());
+        List<Job> silent = jobs.lockSilent(before, 100);
+        for (Job job : silent) {
+            failOrRequeue(job, "no heartbeat from " + job.worker() + " for "
+                    + properties.getHeartbeatTimeout().toSeconds() + " s");
+        }
+        return silent.size();
+    }
+
+    private void failOrRequeue(Job job, String reason) {
+        if (job.attempt() < job.maxAttempts()) {
+            int attempt = job.attempt() + 1;
+            jobs.requeue(job.id(), attempt, reason + "; attempt " + attempt + " of " + job.maxAttempts());
+            request(jobs.find(job.id()).orElseThrow(), attempt);
+            log.info("Job {} re-queued as attempt {}: {}", job.id(), attempt, reason);
+        } else {
+            jobs.finish(job.id(), JobState.FAILED, null, reason + "; no attempts left");
+            log.warn("Job {} failed after {} attempts: {}", job.id(), job.attempt(), reason);
+        }
+    }
+
+    private void request(Job job, int attempt) {
+        outbox.append(EventTypes.JOB_REQUESTED, job.id().toString(), new JobRequested(job.id().toString(),
+                job.kind(), job.stream(), attempt, job.fromOffsets(), job.toOffsets(), job.parameters(),
+                clock.instant()));
+    }
+
+    private Job locked(UUID id) {
+        return jobs.lock(id).orElseThrow(() -> ApiException.notFound("no job " + id));
+    }
+
+    private static void requireTransition(Job job, JobState next) {
+        if (!job.state().canMoveTo(next)) {
+            throw ApiException.conflict("job " + job.id() + " is " + job.state() + " and cannot become " + next);
+        }
+    }
+
+    private static void validateWindow(Map<Integer, Long> from, Map<Integer, Long> to) {
+        if (from == null || to == null || from.isEmpty() || !from.keySet().equals(to.keySet())) {
+            throw ApiException.badRequest("fromOffsets and toOffsets must name the same partitions")
+                    .with("field", "fromOffsets");
+        }
+        for (Map.Entry<Integer, Long> e : from.entrySet()) {
+            Long end = to.get(e.getKey());
+            if (e.getKey() < 0 || e.getValue() == null || e.getValue() < 0 || end == null || end < e.getValue()) {
+                throw ApiException.badRequest("partition " + e.getKey() + ": need 0 <= from <= to")
+                        .with("field", "toOffsets");
+            }
+        }
+    }
+}

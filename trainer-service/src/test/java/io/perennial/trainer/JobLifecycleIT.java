@@ -1,0 +1,170 @@
+package io.perennial.trainer;
+
+import static io.perennial.testing.TestHttp.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.perennial.contracts.Topics;
+import io.perennial.contracts.cloudevents.CloudEventAttributes;
+import io.perennial.contracts.events.EventCodec;
+import io.perennial.contracts.events.EventTypes;
+import io.perennial.contracts.events.JobEvents.JobRequested;
+import io.perennial.contracts.events.JobEvents.JobStatus;
+import io.perennial.contracts.events.JobEvents.Phase;
+import io.perennial.support.kafka.KafkaEvents;
+import io.perennial.support.security.ApiKeyService;
+import io.perennial.support.security.Role;
+import io.perennial.testing.PerennialIntegrationTest;
+import io.perennial.testing.TestHttp;
+import io.perennial.testing.TestInfrastructure;
+import io.perennial.testing.TestTopics;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The job state machine against a real broker, with a simulated worker publishing job events. */
+@PerennialIntegrationTest(properties = {"spring.config.name=trainer-service",
+        "perennial.security.bootstrap-admin-password=trainer-admin-password",
+        "perennial.trainer.heartbeat-timeout=5s", "perennial.trainer.sweep-interval=300ms",
+        "perennial.trainer.max-attempts=2"})
+class JobLifecycleIT {
+
+    private static final String ADMIN = TestHttp.basic("admin", "trainer-admin-password");
+    private static final String WINDOW = "\"fromOffsets\":{\"0\":10,\"1\":5},\"toOffsets\":{\"0\":110,\"1\":95}";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    EventCodec codec;
+
+    @Autowired
+    KafkaEvents events;
+
+    @Autowired
+    ApiKeyService apiKeys;
+
+    @Test
+    void aJobMovesThroughItsStatesFromWorkerReportsOnce(TestInfrastructure infra) {
+        TestHttp http = new TestHttp(port);
+        String id = submit(http, "s1");
+        JobRequested requested = requestsFor(infra, id).get(0);
+        assertThat(requested.attempt()).isEqualTo(1);
+        assertThat(requested.fromOffsets()).containsEntry(0, 10L).containsEntry(1, 5L);
+        assertThat(requested.toOffsets()).containsEntry(0, 110L);
+        assertThat(requested.parameters()).containsEntry("rank", 8);
+
+        try (KafkaProducer<String, byte[]> worker = producer(infra)) {
+            report(worker, status(id, 1, Phase.STARTED, null, null, null));
+            report(worker, status(id, 1, Phase.PROGRESS, 10L, 0.9, null));
+            report(worker, status(id, 1, Phase.PROGRESS, 20L, 0.4, null));
+            awaitJob(http, id, "\"state\":\"RUNNING\"", "\"lossHistory\":[[10.0,0.9],[20.0,0.4]]");
+            report(worker, status(id, 1, Phase.PROGRESS, null, null, "evaluating"));
+            awaitJob(http, id, "\"state\":\"EVALUATING\"");
+            JobStatus done = new JobStatus(id, 1, Phase.SUCCEEDED, "w1", null, null, null, null, 7, "registered",
+                    Instant.now());
+            CloudEventAttributes attributes = CloudEventAttributes.of("/perennial/gpu-worker",
+                    EventTypes.JOB_STATUS.type(), id);
+            send(worker, done, attributes);
+            send(worker, done, attributes); // redelivery of the same event
+            report(worker, status(id, 0, Phase.FAILED, null, null, "stale attempt"));
+            awaitJob(http, id, "\"state\":\"SUCCEEDED\"", "\"version\":7");
+        }
+        assertProblem(http.postJson("/v1/jobs/" + id + "/cancel", ADMIN, "{}"), 409);
+        assertProblem(http.postJson("/v1/jobs/" + id + "/retry", ADMIN, "{}"), 409);
+    }
+
+    @Test
+    void aSilentWorkerIsReplacedAndTheJobFailsAfterItsLastAttempt(TestInfrastructure infra) {
+        TestHttp http = new TestHttp(port);
+        String id = submit(http, "s2");
+        try (KafkaProducer<String, byte[]> worker = producer(infra)) {
+            report(worker, status(id, 1, Phase.STARTED, null, null, null));
+            awaitJob(http, id, "\"attempt\":2", "\"state\":\"QUEUED\"", "no heartbeat from w1 for 5 s");
+            assertThat(requestsFor(infra, id)).extracting(JobRequested::attempt).containsExactly(1, 2);
+            report(worker, status(id, 1, Phase.PROGRESS, 99L, 0.1, null)); // the presumed-dead worker is ignored
+            report(worker, status(id, 2, Phase.STARTED, null, null, null));
+            awaitJob(http, id, "\"state\":\"FAILED\"", "no attempts left");
+        }
+        HttpResponse<String> retried = http.postJson("/v1/jobs/" + id + "/retry", ADMIN, "{}");
+        assertThat(retried.statusCode()).isEqualTo(200);
+        assertThat(retried.body()).contains("\"state\":\"QUEUED\"").contains("\"attempt\":3");
+        assertThat(http.postJson("/v1/jobs/" + id + "/cancel", ADMIN, "{}").body()).contains("\"CANCELLED\"");
+    }
+
+    @Test
+    void invalidJobsAndMissingRightsAreRefused() {
+        TestHttp http = new TestHttp(port);
+        assertProblem(http.postJson("/v1/jobs", ADMIN, "{\"stream\":\"s\",\"kind\":\"TRAIN_ADAPTER\","
+                + "\"fromOffsets\":{\"0\":10},\"toOffsets\":{\"0\":5}}"), 400);
+        assertProblem(http.postJson("/v1/jobs", ADMIN, "{\"stream\":\"s\",\"kind\":\"TRAIN_ADAPTER\","
+                + "\"fromOffsets\":{\"0\":1},\"toOffsets\":{\"1\":5}}"), 400);
+        assertProblem(http.postJson("/v1/jobs", ADMIN, "{\"stream\":\"s\",\"kind\":\"DANCE\","
+                + WINDOW + "}"), 400);
+        assertProblem(http.postJson("/v1/jobs", ADMIN, "{\"stream\":\"../x\",\"kind\":\"TRAIN_ADAPTER\","
+                + WINDOW + "}"), 400);
+        assertProblem(http.get("/v1/jobs/" + UUID.randomUUID(), ADMIN), 404);
+        String viewer = TestHttp.bearer(apiKeys.issue("v", Role.VIEWER, List.of(), null, "t").secret());
+        assertThat(http.get("/v1/jobs", viewer).statusCode()).isEqualTo(200);
+        assertProblem(http.postJson("/v1/jobs", viewer, "{\"stream\":\"s\",\"kind\":\"TRAIN_ADAPTER\"," + WINDOW + "}"),
+                403);
+    }
+
+    private String submit(TestHttp http, String stream) {
+        HttpResponse<String> created = http.postJson("/v1/jobs", ADMIN, "{\"stream\":\"" + stream
+                + "\",\"kind\":\"TRAIN_ADAPTER\"," + WINDOW + ",\"parameters\":{\"rank\":8}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).contains("\"state\":\"QUEUED\"").contains("\"attempt\":1");
+        return created.body().replaceAll("(?s).*\"id\":\"([0-9a-f-]{36})\".*", "$1");
+    }
+
+    private List<JobRequested> requestsFor(TestInfrastructure infra, String id) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !TestTopics.read(infra.bootstrapServers(), Topics.JOBS, 1)
+                .stream().filter(r -> r.key().equals(id)).toList().isEmpty());
+        return TestTopics.read(infra.bootstrapServers(), Topics.JOBS, 1).stream().filter(r -> r.key().equals(id))
+                .map(r -> events.decode(r).dataAs(EventTypes.JOB_REQUESTED)).toList();
+    }
+
+    private static void awaitJob(TestHttp http, String id, String... fragments) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String body = http.get("/v1/jobs/" + id, ADMIN).body();
+            for (String fragment : fragments) {
+                assertThat(body).contains(fragment);
+            }
+        });
+    }
+
+    private static JobStatus status(String id, int attempt, Phase phase, Long step, Double loss, String message) {
+        return new JobStatus(id, attempt, phase, "w1", step, 100L, loss, 50.0, null, message, Instant.now());
+    }
+
+    private void report(KafkaProducer<String, byte[]> worker, JobStatus status) {
+        send(worker, status, CloudEventAttributes.of("/perennial/gpu-worker", EventTypes.JOB_STATUS.type(),
+                status.jobId()));
+    }
+
+    private void send(KafkaProducer<String, byte[]> worker, JobStatus status, CloudEventAttributes attributes) {
+        try {
+            worker.send(new ProducerRecord<>(Topics.JOB_EVENTS, null, status.jobId(), codec.encode(status),
+                    KafkaEvents.headers(attributes))).get();
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer(TestInfrastructure infra) {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", infra.bootstrapServers()), new StringSerializer(),
+                new ByteArraySerializer());
+    }
+}
