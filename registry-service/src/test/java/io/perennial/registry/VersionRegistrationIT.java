@@ -145,6 +145,15 @@ class VersionRegistrationIT {
         assertProblem(layer, 400);
         assertThat(layer.body()).contains("no linear layer 'conv9'");
         assertProblem(http.postJson("/v1/models/refs/versions", ADMIN, "{\"kind\":\"adapter\",\"adapters\":[]}"), 400);
+        HttpResponse<String> zero = http.postJson("/v1/models/refs/versions", ADMIN,
+                "{\"kind\":\"adapter\",\"parentVersion\":1,\"adapters\":[" + adapterJson("zero", 0) + "]}");
+        assertProblem(zero, 400);
+        assertThat(zero.body()).contains("adapters[0].rank");
+        HttpResponse<String> offsets = http.postJson("/v1/models/refs/versions", ADMIN, "{\"kind\":\"adapter\","
+                + "\"parentVersion\":1,\"adapters\":[" + adapterJson("neg", 2).replace("\"fromOffset\":100",
+                        "\"fromOffset\":-1") + "]}");
+        assertProblem(offsets, 400);
+        assertThat(offsets.body()).contains("adapters[0].segment.partitions[0].fromOffset");
         assertProblem(http.postJson("/v1/models/refs/versions", ADMIN, "{\"kind\":\"tree\"}"), 400);
         assertProblem(http.postJson("/v1/models/refs/versions", ADMIN, "{\"kind\":\"base\",\"artifacts\":[{\"name\":"
                 + "\"w\",\"sha256\":\"" + "0".repeat(64) + "\"}]}"), 400);

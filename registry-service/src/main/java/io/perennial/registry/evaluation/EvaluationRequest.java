@@ -26,7 +26,7 @@ import java.util.List;
  */
 public record EvaluationRequest(
         @Positive Integer servingVersion,
-        @NotEmpty @Size(max = 10_000) @Valid List<SegmentResult> segments,
+        @NotEmpty @Size(max = 10_000) List<@Valid SegmentResult> segments,
         @Valid FlipRatesDto flips,
         @DecimalMin("0") @DecimalMax("1") Double calibrationError,
         @PositiveOrZero Double latencyMs,

@@ -107,8 +107,13 @@ public class VersionRepository {
         String where = where(model, f, args);
         args.add(limit);
         args.add(offset);
-        return withArtifacts(model, jdbc.query("SELECT " + COLUMNS + " FROM versions v" + where + " ORDER BY v.version "
-                + (ascending ? "ASC" : "DESC") + " LIMIT ? OFFSET ?", mapper, args.toArray()));
+        args.add(model);
+        String order = ascending ? "ASC" : "DESC";
+        // The page's keys come from the index alone; only the rows of the page are then read and projected (with
+        // OFFSET on the full projection PostgreSQL would build every skipped row, aliases and JSON included).
+        return withArtifacts(model, jdbc.query("SELECT " + COLUMNS + " FROM (SELECT v.version FROM versions v" + where
+                + " ORDER BY v.version " + order + " LIMIT ? OFFSET ?) page JOIN versions v ON v.model = ? "
+                + "AND v.version = page.version ORDER BY v.version " + order, mapper, args.toArray()));
     }
 
     public long count(String model, Filter f) {

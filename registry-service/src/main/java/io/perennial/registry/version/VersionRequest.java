@@ -29,11 +29,11 @@ public record VersionRequest(
         @NotNull @Pattern(regexp = "base|adapter|merge", message = "must be base, adapter or merge") String kind,
         @Positive Integer parentVersion,
         @Size(max = 200) String jobId,
-        @Valid @Size(max = 1000) List<Adapter> adapters,
+        @Size(max = 1000) List<@Valid Adapter> adapters,
         Map<String, Object> router,
         @Valid MergeRecipe merge,
         Map<String, Double> metrics,
-        @Valid @Size(max = 100) List<ArtifactRef> artifacts,
+        @Size(max = 100) List<@Valid ArtifactRef> artifacts,
         @Size(max = 2000) String description) {
 
     /**
@@ -61,7 +61,7 @@ public record VersionRequest(
      * @param from time of the first sample
      * @param to time of the last sample
      */
-    public record Segment(@NotBlank String topic, @NotEmpty @Valid List<PartitionRange> partitions, Instant from,
+    public record Segment(@NotBlank String topic, @NotEmpty List<@Valid PartitionRange> partitions, Instant from,
             Instant to) {
     }
 
@@ -79,7 +79,7 @@ public record VersionRequest(
      * @param sources the adapters merged, each named by the version that holds it
      */
     public record MergeRecipe(@NotBlank String method, List<Double> weights, Double density, Long seed,
-            @NotEmpty @Valid List<MergeSource> sources) {
+            @NotEmpty List<@Valid MergeSource> sources) {
     }
 
     /** One merged adapter: the version that contains it and its name. */
