@@ -29,6 +29,8 @@ import java.util.Set;
  * @param cooldown samples ignored after an alarm
  * @param resolveAlpha hysteresis: without rebaselining, an alarm resolves when every p-value exceeds this
  * @param minSamples smaller windows give "insufficient data"
+ * @param calibrationPermutations permutations of each new reference used to calibrate the feature tests' level
+ *     (null or 0: the nominal level)
  */
 public record DetectorConfig(
         @Schema(example = "1000") @Min(1) @Max(100_000) int referenceSize,
@@ -43,12 +45,13 @@ public record DetectorConfig(
         boolean rebaseline,
         @Min(0) @Max(1_000_000) int cooldown,
         @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) double resolveAlpha,
-        @Min(2) @Max(100_000) int minSamples) {
+        @Min(2) @Max(100_000) int minSamples,
+        @Schema(example = "0") @Min(0) @Max(1000) Integer calibrationPermutations) {
 
     /** The configuration of a stream nobody configured. */
     public static DetectorConfig defaults() {
         return new DetectorConfig(1000, 1000, 250, 0, 0.001, "bh", List.of("ks", "mmd", "chi2"), "adwin", true,
-                1000, 0.2, 100);
+                1000, 0.2, 100, 0);
     }
 
     /** Checks what annotations cannot express. */
@@ -63,6 +66,6 @@ public record DetectorConfig(
     public MonitorSettings settings(int dimension, int categories) {
         return new MonitorSettings(dimension, referenceSize, windowSize, evaluateEvery, alpha,
                 MultipleTesting.parse(correction), Set.copyOf(detectors), minSamples, rebaseline, cooldown,
-                resolveAlpha, categories, 32, 42L);
+                resolveAlpha, categories, 32, 42L, calibrationPermutations == null ? 0 : calibrationPermutations);
     }
 }

@@ -561,14 +561,15 @@ public class StreamMonitors {
         synchronized (h) {
             WindowMonitor m = h.features;
             return Optional.of(new Status(stream, m.phase().name(), m.settings().dimension(), m.referenceCount(),
-                    m.currentCount(), m.seen(), m.labelTestActive(), h.predictions.seen(), h.errorCount,
+                    m.currentCount(), m.seen(), m.labelTestActive(), m.levels(), h.predictions.seen(), h.errorCount,
                     h.errors == null ? null : h.errors.name()));
         }
     }
 
     /** Live figures of one stream's monitors. */
     public record Status(String stream, String phase, int dimension, int referenceCount, int currentCount,
-            long samplesSeen, boolean labelled, long predictionsSeen, long errorsScored, String errorDetector) {
+            long samplesSeen, boolean labelled, Map<String, Double> levels, long predictionsSeen, long errorsScored,
+            String errorDetector) {
     }
 
     /** Streams with live monitors. */

@@ -22,10 +22,21 @@ import java.util.Set;
  * @param categories number of label / class categories for {@code chi2} (0 disables it)
  * @param rffFeatures random Fourier features of the MMD test
  * @param seed seed of the MMD test's random features
+ * @param calibrationPermutations when positive, each feature test's level is calibrated on every new reference by
+ *     this many random splits of it ({@link io.perennial.drift.detector.window.PermutationCalibration}); 0 uses the
+ *     nominal level
  */
 public record MonitorSettings(int dimension, int referenceSize, int windowSize, int evaluateEvery, double alpha,
         MultipleTesting correction, Set<String> detectors, int minSamples, boolean rebaseline, int cooldown,
-        double resolveAlpha, int categories, int rffFeatures, long seed) {
+        double resolveAlpha, int categories, int rffFeatures, long seed, int calibrationPermutations) {
+
+    /** Settings with the nominal level (no permutation calibration). */
+    public MonitorSettings(int dimension, int referenceSize, int windowSize, int evaluateEvery, double alpha,
+            MultipleTesting correction, Set<String> detectors, int minSamples, boolean rebaseline, int cooldown,
+            double resolveAlpha, int categories, int rffFeatures, long seed) {
+        this(dimension, referenceSize, windowSize, evaluateEvery, alpha, correction, detectors, minSamples,
+                rebaseline, cooldown, resolveAlpha, categories, rffFeatures, seed, 0);
+    }
 
     public MonitorSettings {
         if (dimension < 1 || referenceSize < 1 || windowSize < 1 || evaluateEvery < 1) {
@@ -45,6 +56,7 @@ public record MonitorSettings(int dimension, int referenceSize, int windowSize, 
 
     public MonitorSettings withDimension(int d, int categoryCount) {
         return new MonitorSettings(d, referenceSize, windowSize, evaluateEvery, alpha, correction, detectors,
-                minSamples, rebaseline, cooldown, resolveAlpha, categoryCount, rffFeatures, seed);
+                minSamples, rebaseline, cooldown, resolveAlpha, categoryCount, rffFeatures, seed,
+                calibrationPermutations);
     }
 }

@@ -4,6 +4,7 @@ import io.perennial.drift.detector.Decision;
 import io.perennial.drift.detector.DetectorResult;
 import io.perennial.drift.detector.window.ChiSquareTest;
 import io.perennial.drift.detector.window.FeatureKsTest;
+import io.perennial.drift.detector.window.PermutationCalibration;
 import io.perennial.drift.detector.window.PopulationStabilityIndex;
 import io.perennial.drift.detector.window.RffMmdTest;
 import io.perennial.drift.detector.window.WindowTest;
@@ -73,6 +74,7 @@ public final class WindowMonitor {
     private Map<Integer, Long> referenceStart = new TreeMap<>();
     private Map<Integer, Long> monitorStart = new TreeMap<>();
     private boolean labelled;
+    private final Map<String, Double> levels = new TreeMap<>();
 
     public WindowMonitor(MonitorSettings settings) {
         this.settings = settings;
@@ -214,15 +216,38 @@ public final class WindowMonitor {
         int n = referenceCount;
         int enabled = enabledTests();
         double alpha = settings.alpha() / Math.max(1, enabled);
+        List<WindowTest.Factory> factories = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         if (settings.detectors().contains("ks")) {
-            tests.add(new FeatureKsTest(reference, n, d, alpha, settings.correction(), settings.minSamples()));
+            names.add("ks");
+            factories.add(FeatureKsTest.factory(alpha, settings.correction(), settings.minSamples()));
         }
         if (settings.detectors().contains("mmd")) {
-            tests.add(new RffMmdTest(reference, n, d, settings.rffFeatures(), alpha, settings.minSamples(),
-                    settings.seed()));
+            names.add("mmd");
+            factories.add(RffMmdTest.factory(settings.rffFeatures(), alpha, settings.minSamples(), settings.seed()));
         }
         if (settings.detectors().contains("psi")) {
-            tests.add(new PopulationStabilityIndex(reference, n, d, 10, alpha, 0.1, settings.minSamples()));
+            names.add("psi");
+            factories.add(PopulationStabilityIndex.factory(10, alpha, 0.1, settings.minSamples()));
+        }
+        levels.clear();
+        for (int k = 0; k < factories.size(); k++) {
+            double level = alpha;
+            if (settings.calibrationPermutations() > 0 && n >= 2 * settings.minSamples()) {
+                double[] nullP = PermutationCalibration.nullPValues(reference, n, d,
+                        Math.min(settings.windowSize(), n / 2), factories.get(k),
+                        settings.calibrationPermutations(), settings.seed() + k);
+                level = PermutationCalibration.calibratedLevel(nullP, alpha);
+            }
+            levels.put(names.get(k), level);
+            double finalLevel = level;
+            tests.add(switch (names.get(k)) {
+                case "ks" -> new FeatureKsTest(reference, n, d, finalLevel, settings.correction(),
+                        settings.minSamples());
+                case "mmd" -> new RffMmdTest(reference, n, d, settings.rffFeatures(), finalLevel,
+                        settings.minSamples(), settings.seed());
+                default -> new PopulationStabilityIndex(reference, n, d, 10, finalLevel, 0.1, settings.minSamples());
+            });
         }
         referenceMeans = new double[d];
         referenceSds = new double[d];
@@ -256,6 +281,11 @@ public final class WindowMonitor {
     /** Whether the chi-square test on labels runs: enabled, with categories, and the reference has labels. */
     public boolean labelTestActive() {
         return settings.detectors().contains("chi2") && settings.categories() > 1 && labelled;
+    }
+
+    /** The level each feature test of the current reference uses (calibrated or nominal). */
+    public Map<String, Double> levels() {
+        return Map.copyOf(levels);
     }
 
     /** Per partition, the offset where testing against the current reference began. */

@@ -69,6 +69,21 @@ class WindowMonitorTest {
     }
 
     @Test
+    void permutationCalibratedLevelsNeverExceedTheNominalShareAndShiftsAreStillCaught() {
+        MonitorSettings base = settings(true);
+        MonitorSettings calibrated = new MonitorSettings(5, 500, 500, 100, 0.001,
+                MultipleTesting.BENJAMINI_HOCHBERG, Set.of("ks", "mmd", "chi2"), 100, true, 500, 0.2, 3, 16, 1, 60);
+        WindowMonitor monitor = new WindowMonitor(calibrated);
+        List<WindowMonitor.Evaluation> alarms = run(monitor, 6000, 2000);
+        assertThat(monitor.levels()).containsOnlyKeys("ks", "mmd");
+        // three tests share alpha 0.001 (chi2 on labels is the third)
+        assertThat(monitor.levels().values()).allSatisfy(l -> assertThat(l).isPositive()
+                .isLessThanOrEqualTo(base.alpha() / 3 + 1e-15));
+        assertThat(alarms).hasSize(1);
+        assertThat(alarms.get(0).startOffsets().get(0)).isBetween(1000L, 1010L);
+    }
+
+    @Test
     void rebaseliningCatchesASecondShift() {
         WindowMonitor monitor = new WindowMonitor(settings(true));
         List<WindowMonitor.Evaluation> alarms = run(monitor, 9000, 2000, 5000);
