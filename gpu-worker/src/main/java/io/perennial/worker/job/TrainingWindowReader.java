@@ -1,0 +1,132 @@
+package io.perennial.worker.job;
+
+import io.perennial.contracts.Topics;
+import io.perennial.contracts.events.EventCodec;
+import io.perennial.contracts.events.SampleEvents.Sample;
+import io.perennial.contracts.events.StreamSpec;
+import io.perennial.learning.data.LabeledData;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads exactly the records {@code [from, to)} of each partition of a stream's samples topic — the only data a job
+ * may train on. It assigns and seeks (no consumer group, no commits) and refuses a window that retention has already
+ * partly deleted, so a job can never silently train on less or other data than it was scheduled with.
+ */
+public class TrainingWindowReader {
+
+    private final Supplier<Consumer<String, byte[]>> consumers;
+    private final EventCodec codec;
+    private final Duration timeout;
+
+    /**
+     * @param consumers makes a consumer with {@code isolation.level=read_committed} and no group
+     * @param timeout the longest time to wait for the window's records
+     */
+    public TrainingWindowReader(Supplier<Consumer<String, byte[]>> consumers, EventCodec codec, Duration timeout) {
+        this.consumers = consumers;
+        this.codec = codec;
+        this.timeout = timeout;
+    }
+
+    public TrainingWindow read(StreamSpec stream, Map<Integer, Long> from, Map<Integer, Long> to) {
+        String topic = Topics.samples(stream.name());
+        List<TopicPartition> partitions = from.keySet().stream().sorted()
+                .map(p -> new TopicPartition(topic, p)).toList();
+        Map<String, Integer> classIndex = new HashMap<>();
+        for (int i = 0; i < stream.labels().size(); i++) {
+            classIndex.put(stream.labels().get(i), i);
+        }
+        int features = stream.featureCount();
+        List<Row> rows = new ArrayList<>();
+        int unlabelled = 0;
+        int invalid = 0;
+        try (Consumer<String, byte[]> consumer = consumers.get()) {
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> earliest = consumer.beginningOffsets(partitions, timeout);
+            Map<TopicPartition, Long> latest = consumer.endOffsets(partitions, timeout);
+            Map<TopicPartition, Long> remaining = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+            for (TopicPartition tp : partitions) {
+                long start = from.get(tp.partition());
+                long end = to.get(tp.partition());
+                if (start < earliest.get(tp)) {
+                    throw new DataAgedOutException("partition " + tp.partition() + " of " + topic + " starts at offset "
+                            + earliest.get(tp) + " but the job's window starts at " + start
+                            + ": the data aged out of retention");
+                }
+                if (end > latest.get(tp)) {
+                    throw new IllegalArgumentException("partition " + tp.partition() + " of " + topic + " ends at "
+                            + latest.get(tp) + " but the job's window ends at " + end);
+                }
+                if (end > start) {
+                    consumer.seek(tp, start);
+                    remaining.put(tp, end);
+                } else {
+                    consumer.pause(List.of(tp));
+                }
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!remaining.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("timed out reading the window of " + topic + "; still missing "
+                            + remaining);
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    Long end = remaining.get(tp);
+                    if (end == null || record.offset() >= end) {
+                        continue;
+                    }
+                    Sample sample = codec.read(record.value(), Sample.class);
+                    Integer label = sample.label() == null ? null : classIndex.get(sample.label());
+                    if (sample.label() == null) {
+                        unlabelled++;
+                    } else if (label == null || sample.features().length != features) {
+                        invalid++;
+                    } else {
+                        rows.add(new Row(record.partition(), record.offset(), sample.id(), sample.features(), label));
+                    }
+                    if (record.offset() + 1 >= end) {
+                        remaining.remove(tp);
+                        consumer.pause(List.of(tp));
+                    }
+                }
+                // Transaction markers occupy offsets too: a partition whose position passed the end is done.
+                for (TopicPartition tp : List.copyOf(remaining.keySet())) {
+                    if (consumer.position(tp) >= remaining.get(tp)) {
+                        remaining.remove(tp);
+                        consumer.pause(List.of(tp));
+                    }
+                }
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("the window of " + topic + " holds no labelled samples ("
+                    + unlabelled + " unlabelled, " + invalid + " invalid)");
+        }
+        // Partition, then offset: the same window always yields the same rows in the same order (reproducible runs).
+        rows.sort(java.util.Comparator.comparingInt(Row::partition).thenComparingLong(Row::offset));
+        float[] flat = new float[rows.size() * features];
+        int[] y = new int[rows.size()];
+        List<String> ids = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i).features(), 0, flat, i * features, features);
+            y[i] = rows.get(i).label();
+            ids.add(rows.get(i).id());
+        }
+        int[] shape = stream.inputShape().stream().mapToInt(Integer::intValue).toArray();
+        return new TrainingWindow(LabeledData.of(flat, y, shape, stream.labels().size()), List.copyOf(ids),
+                unlabelled, invalid);
+    }
+
+    private record Row(int partition, long offset, String id, float[] features, int label) {
+    }
+}
