@@ -96,7 +96,7 @@ public final class Adwin implements SequentialDetector {
     private void compress() {
         for (int row = 0; row < MAX_ROWS - 1 && rowSize[row] > maxBuckets; row++) {
             int base = row * (maxBuckets + 1);
-            double n1 = Math.pow(2, row);
+            double n1 = (double) (1L << row);
             double u1 = totals[base] / n1;
             double u2 = totals[base + 1] / n1;
             double inc = n1 * n1 * (u1 - u2) * (u1 - u2) / (n1 + n1);
@@ -119,7 +119,7 @@ public final class Adwin implements SequentialDetector {
     private void deleteOldestBucket() {
         int row = rows - 1;
         int base = row * (maxBuckets + 1);
-        double n1 = Math.pow(2, row);
+        double n1 = (double) (1L << row);
         width -= (long) n1;
         total -= totals[base];
         double u1 = totals[base] / n1;
