@@ -156,6 +156,24 @@ class WindowMonitorTest {
     }
 
     @Test
+    void aTimeBasedEvaluationRunsOnlyWhenNewSamplesArrived() {
+        WindowMonitor monitor = new WindowMonitor(settings(true));
+        SplittableRandom random = new SplittableRandom(8);
+        assertThat(monitor.evaluateIfPending()).isNull();
+        for (int i = 0; i < 520; i++) {
+            assertThat(monitor.add(sample(random, 0), 0, 0, i)).isNull();
+        }
+        WindowMonitor.Evaluation e = monitor.evaluateIfPending();
+        assertThat(e).isNotNull();
+        assertThat(e.currentCount()).isEqualTo(20);
+        // 20 samples are below minSamples: insufficient data, not an alarm
+        assertThat(e.results()).allSatisfy(r -> assertThat(r.decision())
+                .isEqualTo(io.perennial.drift.detector.Decision.INSUFFICIENT_DATA));
+        assertThat(e.alarm()).isFalse();
+        assertThat(monitor.evaluateIfPending()).isNull();
+    }
+
+    @Test
     void samplesWithTheWrongShapeOrNaNNeverReachTheDetectors() {
         WindowMonitor monitor = new WindowMonitor(settings(true));
         assertThat(monitor.add(new float[] {1, 2}, 0, 0, 0)).isNull();
