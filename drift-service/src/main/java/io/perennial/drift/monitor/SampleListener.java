@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
  * Consumes every {@code perennial.samples.<stream>} topic (pattern subscription, so new streams are picked up) and
  * feeds the stream's monitor. When partitions of a stream this instance does not yet monitor are assigned (start,
  * restart, rebalance), it seeks back to where the stored state says the current window (or the reference being
- * collected) begins, so the monitor is rebuilt from Kafka.
+ * collected) begins, so the monitor is rebuilt from Kafka. Its consumer group ({@code <service>-samples}) assigns
+ * whole topics ({@link StreamAffinityAssignor}), so several instances split streams, never one stream.
  */
 @Component
 public class SampleListener implements ConsumerSeekAware {
@@ -37,7 +38,9 @@ public class SampleListener implements ConsumerSeekAware {
         this.codec = codec;
     }
 
-    @KafkaListener(id = ID, topicPattern = "#{T(io.perennial.contracts.Topics).SAMPLES_PATTERN.pattern()}")
+    @KafkaListener(id = ID, topicPattern = "#{T(io.perennial.contracts.Topics).SAMPLES_PATTERN.pattern()}",
+            groupId = "${perennial.service.name}-samples",
+            properties = "partition.assignment.strategy=io.perennial.drift.monitor.StreamAffinityAssignor")
     public void on(ConsumerRecord<String, byte[]> record) {
         String type = KafkaEvents.lastHeader(record.headers(), "ce_type");
         if (type != null && !SampleEvents.SAMPLE_TYPE.equals(type)) {
@@ -81,6 +84,8 @@ public class SampleListener implements ConsumerSeekAware {
                 byStream.computeIfAbsent(stream, s -> new ArrayList<>()).add(tp.partition());
             }
         }
+        // a stream assigned elsewhere now may come back later: its monitor is then rebuilt from the stored state
+        monitors.retainOnly(byStream.keySet());
         Map<String, Map<Integer, Long>> seeks = new HashMap<>();
         byStream.forEach((stream, partitions) -> seeks.put(stream, monitors.onAssigned(stream, partitions)));
         for (TopicPartition tp : assignments.keySet()) {

@@ -161,6 +161,26 @@ public class StreamMonitors {
         }
     }
 
+    /**
+     * Forgets the monitors of streams not among {@code streams} (called with the full assignment after a rebalance):
+     * another instance may advance them, so they must be rebuilt from the stored state if they come back.
+     */
+    public void retainOnly(Collection<String> streams) {
+        for (String stream : List.copyOf(holders.keySet())) {
+            if (!streams.contains(stream)) {
+                Holder h = holders.remove(stream);
+                assigned.remove(stream);
+                log.info("stream {} is no longer consumed here; its monitor will be rebuilt if it returns", stream);
+                if (h != null) {
+                    synchronized (h) {
+                        h.queues.clear();
+                        h.buffered = 0;
+                    }
+                }
+            }
+        }
+    }
+
     /** Partitions of a stream this instance no longer consumes: the reorder buffer stops waiting for them. */
     public void onRevoked(String stream, Collection<Integer> partitions) {
         Set<Integer> mine = assigned.get(stream);
