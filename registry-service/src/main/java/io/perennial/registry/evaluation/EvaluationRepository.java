@@ -68,8 +68,9 @@ public class EvaluationRepository {
                 WITH RECURSIVE chain(version, depth) AS (
                     SELECT parent_version, 1 FROM versions WHERE model = ? AND version = ?
                     UNION ALL
-                    SELECT v.parent_version, c.depth + 1 FROM versions v JOIN chain c
-                        ON v.model = ? AND v.version = c.version
+                    SELECT p.parent_version, c.depth + 1 FROM chain c CROSS JOIN LATERAL (
+                        SELECT v.parent_version FROM versions v WHERE v.model = ? AND v.version = c.version
+                        OFFSET 0) p
                     WHERE c.version IS NOT NULL AND c.depth < ?
                 )
                 SELECT e.id, e.model, e.version, e.serving_version, e.segments::text, e.summary::text, e.created_by,

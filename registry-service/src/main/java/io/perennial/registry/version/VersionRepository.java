@@ -152,14 +152,19 @@ public class VersionRepository {
     public record Edge(int version, int ancestor, String relation, String adapter) {
     }
 
-    /** Every edge reachable from a version towards its ancestors (recursive over parents and merge sources). */
+    /**
+     * Every edge reachable from a version towards its ancestors (recursive over parents and merge sources). The
+     * {@code LATERAL … OFFSET 0} keeps each step an index lookup per frontier row; joined plainly, the planner hashes
+     * all of the model's edges at every step (40 ms instead of 1 ms for 100 ancestors among 1,000 versions).
+     */
     public List<Edge> ancestry(String model, int version) {
         return jdbc.query("""
                 WITH RECURSIVE walk(version, ancestor, relation, adapter) AS (
                     SELECT version, ancestor, relation, adapter FROM version_edges WHERE model = ? AND version = ?
                     UNION
-                    SELECT e.version, e.ancestor, e.relation, e.adapter FROM version_edges e
-                    JOIN walk w ON e.model = ? AND e.version = w.ancestor
+                    SELECT e.version, e.ancestor, e.relation, e.adapter FROM walk w CROSS JOIN LATERAL (
+                        SELECT x.version, x.ancestor, x.relation, x.adapter FROM version_edges x
+                        WHERE x.model = ? AND x.version = w.ancestor OFFSET 0) e
                 )
                 SELECT version, ancestor, relation, adapter FROM walk
                 ORDER BY version DESC, relation, ancestor, adapter""",
