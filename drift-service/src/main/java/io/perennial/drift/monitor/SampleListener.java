@@ -67,12 +67,16 @@ public class SampleListener implements ConsumerSeekAware {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        // another instance may own these streams after the rebalance: forget them now, before anything buffered is
+        // processed; if they come back, they are rebuilt from the stored state and Kafka
+        java.util.Set<String> streams = new java.util.HashSet<>();
         for (TopicPartition tp : partitions) {
             String stream = Topics.streamOf(tp.topic());
             if (stream != null) {
-                monitors.onRevoked(stream, List.of(tp.partition()));
+                streams.add(stream);
             }
         }
+        monitors.forget(streams);
     }
 
     @Override

@@ -161,6 +161,20 @@ public class StreamMonitors {
         }
     }
 
+    /** Forgets the monitors of these streams (their partitions were revoked). */
+    public void forget(Collection<String> streams) {
+        for (String stream : streams) {
+            Holder h = holders.remove(stream);
+            assigned.remove(stream);
+            if (h != null) {
+                synchronized (h) {
+                    h.queues.clear();
+                    h.buffered = 0;
+                }
+            }
+        }
+    }
+
     /**
      * Forgets the monitors of streams not among {@code streams} (called with the full assignment after a rebalance):
      * another instance may advance them, so they must be rebuilt from the stored state if they come back.

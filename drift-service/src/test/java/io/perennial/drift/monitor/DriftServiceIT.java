@@ -226,6 +226,38 @@ class DriftServiceIT {
     }
 
     @Test
+    void twoInstancesSplitTheStreamsAndEachShiftGivesOneAlarm(TestInfrastructure infra) throws Exception {
+        TestHttp http = new TestHttp(port);
+        String bootstrap = infra.bootstrapServers();
+        List<String> streams = List.of("north", "south");
+        for (String s : streams) {
+            assertThat(http.send("PUT", "/v1/drift/streams/" + s + "/config", ADMIN, "application/json", CONFIG)
+                    .statusCode()).isEqualTo(200);
+            createTopic(bootstrap, s);
+        }
+        ConfigurableApplicationContext second = PerennialServices.builder(DriftApplication.class,
+                DriftApplication.NAME).run("--server.port=0",
+                "--perennial.security.bootstrap-admin-password=drift-admin-password");
+        try {
+            StreamMonitors other = second.getBean(StreamMonitors.class);
+            for (String s : streams) {
+                produce(bootstrap, s, 0, 1600, 1000);
+            }
+            await().atMost(Duration.ofSeconds(120)).until(() -> streams.stream().allMatch(s -> Math.max(
+                    seen(s), other.status(s).map(StreamMonitors.Status::samplesSeen).orElse(0L)) >= 1600));
+            for (String s : streams) {
+                // each stream lives in exactly one instance
+                assertThat(monitors.status(s).isPresent() ^ other.status(s).isPresent()).as(s).isTrue();
+                List<DriftDetected> drift = driftEvents(bootstrap, s, 1);
+                assertThat(drift).as(s).hasSize(1);
+                assertThat(drift.get(0).startOffsets().values()).allSatisfy(o -> assertThat(o).isBetween(500L, 525L));
+            }
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
     void invalidConfigurationIsABadRequestAndWritesNeedAnOperator() {
         TestHttp http = new TestHttp(port);
         assertProblem(http.send("PUT", "/v1/drift/streams/x/config", ADMIN, "application/json",

@@ -151,6 +151,15 @@ class TwoSampleTestsTest {
     }
 
     @Test
+    void mmdNeedsWindowsOfAtLeastFiveTimesItsRandomFeatures() {
+        SplittableRandom random = new SplittableRandom(14);
+        float[] ref = gaussian(random, 1000, 4, 0, -1);
+        RffMmdTest mmd = new RffMmdTest(ref, 1000, 4, 32, 0.001, 50, 3);
+        assertThat(mmd.test(gaussian(random, 159, 4, 3, 0), 159).decision()).isEqualTo(Decision.INSUFFICIENT_DATA);
+        assertThat(mmd.test(gaussian(random, 160, 4, 3, 0), 160).decision()).isEqualTo(Decision.DRIFT);
+    }
+
+    @Test
     void mmdFalseAlarmRateIsCloseToAlphaUnderNoChange() {
         SplittableRandom random = new SplittableRandom(4);
         int trials = 200;
