@@ -10,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.perennial.contracts.Topics;
 import io.perennial.contracts.events.EventTypes;
 import io.perennial.contracts.events.RegistryEvents.VersionRegistered;
+import io.perennial.contracts.events.StreamEvents.StreamCreated;
+import io.perennial.contracts.events.StreamSpec;
+import io.perennial.support.kafka.EventPublisher;
 import io.perennial.support.kafka.KafkaEvents;
 import io.perennial.support.security.ApiKeyService;
 import io.perennial.support.security.Role;
@@ -18,6 +21,10 @@ import io.perennial.testing.TestHttp;
 import io.perennial.testing.TestInfrastructure;
 import io.perennial.testing.TestTopics;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -51,6 +58,9 @@ class VersionRegistrationIT {
 
     @Autowired
     ApiKeyService apiKeys;
+
+    @Autowired
+    EventPublisher publisher;
 
     @Test
     void versionsAreNumberedPerModelAndAnnouncedThroughTheOutbox(TestInfrastructure infra) {
@@ -237,6 +247,31 @@ class VersionRegistrationIT {
         // the audit log is append-only
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.update("DELETE FROM audit_events"))
                 .hasMessageContaining("append-only");
+    }
+
+    @Test
+    void aNewStreamGetsOneModelAnnouncedOnceEvenIfItsEventArrivesTwice(TestInfrastructure infra) throws Exception {
+        StreamSpec spec = new StreamSpec("sensors", List.of(4), List.of("a", "b"), false, 1, 3_600_000L,
+                Map.of("family", "mlp", "input_dim", 4, "hidden", List.of(3), "classes", 2), Map.of());
+        publisher.publish(EventTypes.STREAM_CREATED, "sensors", new StreamCreated(spec)).get(30, TimeUnit.SECONDS);
+        publisher.publish(EventTypes.STREAM_CREATED, "sensors", new StreamCreated(spec)).get(30, TimeUnit.SECONDS);
+        TestHttp http = new TestHttp(port);
+        Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> http.get("/v1/models/sensors", ADMIN).statusCode() == 200);
+        JsonNode model = JSON.readTree(http.get("/v1/models/sensors", ADMIN).body());
+        assertThat(model.get("stream").asString()).isEqualTo("sensors");
+        assertThat(model.get("family").get("input_dim").asInt()).isEqualTo(4);
+        // the model family drives validation: a rank above fc2's limit (min(3, 2) = 2) is refused
+        assertThat(http.postJson("/v1/models/sensors/versions", ADMIN, base()).statusCode()).isEqualTo(201);
+        HttpResponse<String> rank = http.postJson("/v1/models/sensors/versions", ADMIN, "{\"kind\":\"adapter\","
+                + "\"parentVersion\":1,\"adapters\":[" + adapterJson("r3", 3).replace("\"fc1\"", "\"fc2\"") + "]}");
+        assertProblem(rank, 400);
+        assertThat(rank.body()).contains("max rank 2");
+        List<String> created = TestTopics.read(infra.bootstrapServers(), Topics.REGISTRY, 1).stream()
+                .filter(r -> r.key().equals("sensors")).map(events::decode)
+                .filter(e -> e.is(EventTypes.MODEL_CREATED)).map(e -> e.dataAs(EventTypes.MODEL_CREATED).stream())
+                .toList();
+        assertThat(created).containsExactly("sensors");
     }
 
     int count(String table) {
