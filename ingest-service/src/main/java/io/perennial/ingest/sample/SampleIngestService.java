@@ -2,6 +2,7 @@ package io.perennial.ingest.sample;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.perennial.contracts.SampleIds;
 import io.perennial.contracts.events.EventCodec;
 import io.perennial.contracts.events.SampleEvents.Sample;
 import io.perennial.contracts.events.StreamSpec;
@@ -40,7 +41,6 @@ public class SampleIngestService {
     private final IngestProperties properties;
     private final EventCodec codec;
     private final JsonMapper mapper = JsonMapper.builder().build();
-    private final IdGenerator ids = new IdGenerator();
     private final MeterRegistry meters;
     private final Counter bytes;
 
@@ -68,7 +68,7 @@ public class SampleIngestService {
         }
         Batch batch = new Batch(stream, atomic);
         SampleParser parser = new SampleParser(mapper, spec, properties.getMaxRecordsPerRequest(),
-                (int) properties.getMaxRecordSize().toBytes(), ids::next);
+                (int) properties.getMaxRecordSize().toBytes(), SampleIds::next);
         SampleParser.Outcome outcome = ndjson ? parser.parseNdjson(body, batch) : parser.parseArray(body, batch);
         if (outcome.syntaxError() != null) {
             batch.reject(outcome.syntaxError());

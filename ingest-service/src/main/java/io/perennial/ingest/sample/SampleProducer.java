@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 public class SampleProducer implements DisposableBean {
 
     private final KafkaProducer<String, byte[]> producer;
-    private final String source;
+    private final java.net.URI source;
 
     public SampleProducer(KafkaProperties kafka, ServiceProperties service, IngestProperties properties) {
         Map<String, Object> config = kafka.buildProducerProperties();
@@ -44,12 +44,12 @@ public class SampleProducer implements DisposableBean {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(10_000, Math.max(1000, delivery / 3)));
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-        this.source = service.eventSource().toString();
+        this.source = service.eventSource();
     }
 
     /** Sends one encoded sample; the future completes when the broker acknowledged it. */
     public CompletableFuture<RecordMetadata> send(String stream, String id, Instant time, byte[] value) {
-        CloudEventAttributes attributes = new CloudEventAttributes(id, java.net.URI.create(source),
+        CloudEventAttributes attributes = new CloudEventAttributes(id, source,
                 SampleEvents.SAMPLE_TYPE, time, stream);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.samples(stream), null, id, value,
                 KafkaEvents.headers(attributes));

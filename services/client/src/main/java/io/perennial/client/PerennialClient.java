@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
+import io.perennial.contracts.SampleIds;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -80,7 +80,7 @@ public final class PerennialClient {
     public SendReport send(String stream, List<SampleInput> samples) {
         List<SampleInput> withIds = new ArrayList<>(samples.size());
         for (SampleInput s : samples) {
-            withIds.add(s.id() == null ? s.withId(uuidV7()) : s);
+            withIds.add(s.id() == null ? s.withId(SampleIds.next()) : s);
         }
         int accepted = 0;
         int failed = 0;
@@ -231,12 +231,6 @@ public final class PerennialClient {
     private String detail(HttpResponse<String> response) {
         JsonNode body = parse(response.body());
         return response.statusCode() + " " + body.path("title").asString("") + ": " + body.path("detail").asString("");
-    }
-
-    private String uuidV7() {
-        long msb = (System.currentTimeMillis() << 16) | 0x7000L | (random.nextInt() & 0x0FFFL);
-        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(msb, lsb).toString();
     }
 
     private static final class BatchOutcome {
