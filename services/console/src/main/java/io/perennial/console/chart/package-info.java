@@ -1,0 +1,2 @@
+/** Charts drawn on the server as inline SVG: no script, no library, readable without JavaScript. */
+package io.perennial.console.chart;
