@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /** Entry point of gpu-worker. */
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties(WorkerProperties.class)
 public class WorkerApplication {
 
     /** Service name: configuration file {@code gpu-worker.yml}, consumer group, CloudEvents source. */

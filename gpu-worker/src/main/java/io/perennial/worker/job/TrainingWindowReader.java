@@ -117,14 +117,16 @@ public class TrainingWindowReader {
         float[] flat = new float[rows.size() * features];
         int[] y = new int[rows.size()];
         List<String> ids = new ArrayList<>(rows.size());
+        long[] offsets = new long[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(rows.get(i).features(), 0, flat, i * features, features);
             y[i] = rows.get(i).label();
             ids.add(rows.get(i).id());
+            offsets[i] = rows.get(i).offset();
         }
         int[] shape = stream.inputShape().stream().mapToInt(Integer::intValue).toArray();
         return new TrainingWindow(LabeledData.of(flat, y, shape, stream.labels().size()), List.copyOf(ids),
-                unlabelled, invalid);
+                offsets, unlabelled, invalid);
     }
 
     private record Row(int partition, long offset, String id, float[] features, int label) {

@@ -12,10 +12,13 @@ import java.util.UUID;
  * @param fromOffsets per partition of the samples topic, first offset of the window (inclusive)
  * @param toOffsets per partition, end of the window (exclusive)
  * @param lossHistory training loss by step, as reported by the worker
+ * @param segment the segment a training job learns ({@code base}, {@code seg-1}, ...)
+ * @param promotion what became of the registered version: PROMOTED, CANDIDATE or BLOCKED (null: not decided yet)
+ * @param promotionDetail why, e.g. the gate's failed conditions
  */
 public record Job(UUID id, String stream, JobKind kind, JobState state, int attempt, int maxAttempts,
         Map<Integer, Long> fromOffsets, Map<Integer, Long> toOffsets, Map<String, Object> parameters, String worker,
         Long step, Long totalSteps, Double loss, Double samplesPerSecond, List<double[]> lossHistory, Integer version,
         String message, Instant lastHeartbeat, String createdBy, Instant createdAt, Instant updatedAt,
-        Instant startedAt, Instant finishedAt) {
+        Instant startedAt, Instant finishedAt, String segment, String promotion, String promotionDetail) {
 }

@@ -31,11 +31,47 @@ public class JobRepository {
     }
 
     public void insert(UUID id, String stream, JobKind kind, int maxAttempts, Map<Integer, Long> from,
-            Map<Integer, Long> to, Map<String, Object> parameters, String createdBy) {
+            Map<Integer, Long> to, Map<String, Object> parameters, String createdBy, String segment) {
         jdbc.update("INSERT INTO jobs (id, stream, kind, state, max_attempts, from_offsets, to_offsets, parameters, "
-                + "created_by) VALUES (?, ?, ?, 'QUEUED', ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)", id, stream, kind.name(),
-                maxAttempts, json.writeValueAsString(from), json.writeValueAsString(to),
-                json.writeValueAsString(parameters), createdBy);
+                + "created_by, segment) VALUES (?, ?, ?, 'QUEUED', ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)", id, stream,
+                kind.name(), maxAttempts, json.writeValueAsString(from), json.writeValueAsString(to),
+                json.writeValueAsString(parameters), createdBy, segment);
+    }
+
+    /** The stream's newest job of a kind, if any. */
+    public Optional<Job> latest(String stream, JobKind kind) {
+        return jdbc.query("SELECT * FROM jobs WHERE stream = ? AND kind = ? ORDER BY created_at DESC LIMIT 1",
+                this::map, stream, kind.name()).stream().findFirst();
+    }
+
+    /** Whether the stream has a job that is not over yet. */
+    public boolean hasActive(String stream) {
+        Integer n = jdbc.queryForObject("SELECT count(*) FROM jobs WHERE stream = ? "
+                + "AND state IN ('QUEUED', 'RUNNING', 'EVALUATING')", Integer.class, stream);
+        return n != null && n > 0;
+    }
+
+    public int count(String stream, JobKind kind) {
+        Integer n = jdbc.queryForObject("SELECT count(*) FROM jobs WHERE stream = ? AND kind = ?", Integer.class,
+                stream, kind.name());
+        return n == null ? 0 : n;
+    }
+
+    /** The segments the stream's models learned: succeeded training jobs, oldest first. */
+    public List<Job> learnedSegments(String stream) {
+        return jdbc.query("SELECT * FROM jobs WHERE stream = ? AND state = 'SUCCEEDED' AND segment IS NOT NULL "
+                + "AND kind IN ('TRAIN_BASE', 'TRAIN_ADAPTER') ORDER BY finished_at, created_at", this::map, stream);
+    }
+
+    /** Succeeded jobs whose registered version has not been promoted or left as a candidate yet, locked. */
+    public List<Job> lockAwaitingPromotion(int limit) {
+        return jdbc.query("SELECT * FROM jobs WHERE state = 'SUCCEEDED' AND version IS NOT NULL AND promotion IS NULL "
+                + "ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED", this::map, limit);
+    }
+
+    public void promotion(UUID id, String promotion, String detail) {
+        jdbc.update("UPDATE jobs SET promotion = ?, promotion_detail = ?, updated_at = now() WHERE id = ?",
+                promotion, detail, id);
     }
 
     /** The job, locked for update until the transaction ends. */
@@ -112,7 +148,8 @@ public class JobRepository {
                 (Double) rs.getObject("samples_per_s"), json.readValue(rs.getString("loss_history"), HISTORY),
                 (Integer) rs.getObject("version"), rs.getString("message"), instant(rs, "last_heartbeat"),
                 rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                instant(rs, "started_at"), instant(rs, "finished_at"));
+                instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("segment"),
+                rs.getString("promotion"), rs.getString("promotion_detail"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -5,6 +5,8 @@ import io.perennial.contracts.events.EventTypes;
 import io.perennial.contracts.events.JobEvents.JobKind;
 import io.perennial.contracts.events.JobEvents.JobRequested;
 import io.perennial.contracts.events.JobEvents.JobStatus;
+import io.perennial.contracts.events.StreamSpec;
+import io.perennial.trainer.policy.PolicyRepository;
 import io.perennial.support.outbox.Outbox;
 import io.perennial.support.web.ApiException;
 import java.time.Clock;
@@ -28,29 +30,58 @@ public class JobService {
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
     private final JobRepository jobs;
+    private final PolicyRepository policies;
     private final Outbox outbox;
     private final TrainerProperties properties;
     private final Clock clock;
 
-    public JobService(JobRepository jobs, Outbox outbox, TrainerProperties properties, Clock clock) {
+    public JobService(JobRepository jobs, PolicyRepository policies, Outbox outbox, TrainerProperties properties,
+            Clock clock) {
         this.jobs = jobs;
+        this.policies = policies;
         this.outbox = outbox;
         this.properties = properties;
         this.clock = clock;
     }
 
-    /** Queues a job and requests it from the worker pool. */
+    /**
+     * Queues a training job on a window of the stream's samples topic and requests it from the worker pool. The
+     * job names its segment and carries the stream's definition, the earlier segments' probes and the policy's
+     * hyperparameters ({@code overrides} may change the hyperparameters).
+     */
     @Transactional
     public Job submit(String stream, JobKind kind, Map<Integer, Long> from, Map<Integer, Long> to,
-            Map<String, Object> parameters, String actor) {
+            Map<String, Object> overrides, String actor) {
         if (!StreamName.isValid(stream)) {
             throw ApiException.badRequest("invalid stream name").with("field", "stream");
         }
+        if (kind != JobKind.TRAIN_BASE && kind != JobKind.TRAIN_ADAPTER) {
+            throw ApiException.badRequest(kind + " jobs are not run by gpu-worker yet; only TRAIN_BASE and "
+                    + "TRAIN_ADAPTER are").with("field", "kind");
+        }
         validateWindow(from, to);
+        PolicyRepository.StreamPolicy policy = policies.lock(stream)
+                .orElseThrow(() -> ApiException.notFound("no stream '" + stream + "' known to trainer-service"));
+        StreamSpec spec = policies.spec(stream)
+                .orElseThrow(() -> ApiException.conflict("the definition of stream '" + stream + "' has not arrived"));
+        if (kind == JobKind.TRAIN_ADAPTER && jobs.learnedSegments(stream).stream()
+                .noneMatch(j -> j.kind() == JobKind.TRAIN_BASE)) {
+            throw ApiException.conflict("stream '" + stream + "' has no trained base model yet; an adapter needs one");
+        }
+        String segment = TrainingParameters.segmentName(kind, jobs.count(stream, JobKind.TRAIN_ADAPTER));
+        Map<String, Object> parameters;
+        try {
+            parameters = TrainingParameters.of(kind, segment, spec, policy.policy(), jobs.learnedSegments(stream),
+                    overrides);
+        } catch (IllegalArgumentException ex) {
+            throw ApiException.badRequest(ex.getMessage()).with("field", "parameters");
+        }
         UUID id = UUID.randomUUID();
-        jobs.insert(id, stream, kind, properties.getMaxAttempts(), from, to, parameters, actor);
+        jobs.insert(id, stream, kind, properties.getMaxAttempts(), from, to, parameters, actor, segment);
         Job job = jobs.find(id).orElseThrow();
         request(job, 1);
+        log.info("Job {} queued: {} of stream {} as segment {} on offsets {}..{} by {}", id, kind, stream, segment,
+                from, to, actor);
         return job;
     }
 
@@ -114,7 +145,14 @@ public class JobService {
                 jobs.progress(id, next, status.step(), status.totalSteps(), status.loss(), status.samplesPerSecond());
             }
             case SUCCEEDED -> jobs.finish(id, JobState.SUCCEEDED, status.version(), status.message());
-            case FAILED -> failOrRequeue(job, "worker reported: " + status.message());
+            case FAILED -> {
+                if (status.mayRetry()) {
+                    failOrRequeue(job, "worker reported: " + status.message());
+                } else {
+                    jobs.finish(id, JobState.FAILED, null, status.message());
+                    log.warn("Job {} failed and cannot be retried: {}", id, status.message());
+                }
+            }
         }
     }
 

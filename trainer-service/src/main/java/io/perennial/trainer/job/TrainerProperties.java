@@ -16,6 +16,28 @@ public class TrainerProperties {
     /** How often silent jobs are looked for. */
     private Duration sweepInterval = Duration.ofSeconds(5);
 
+    /** How often streams are checked for work: a base window filled, a drift alarm with enough new samples. */
+    private Duration planInterval = Duration.ofSeconds(1);
+
+    /** Base URL of registry-service, asked to promote versions. */
+    private String registryUrl = "http://127.0.0.1:8084";
+
+    public Duration getPlanInterval() {
+        return planInterval;
+    }
+
+    public void setPlanInterval(Duration planInterval) {
+        this.planInterval = planInterval;
+    }
+
+    public String getRegistryUrl() {
+        return registryUrl;
+    }
+
+    public void setRegistryUrl(String registryUrl) {
+        this.registryUrl = registryUrl;
+    }
+
     public Duration getHeartbeatTimeout() {
         return heartbeatTimeout;
     }

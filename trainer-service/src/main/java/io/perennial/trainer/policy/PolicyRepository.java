@@ -2,6 +2,7 @@ package io.perennial.trainer.policy;
 
 import java.util.List;
 import java.util.Optional;
+import io.perennial.contracts.events.StreamSpec;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,6 +25,26 @@ public class PolicyRepository {
     public void save(String stream, AdaptationPolicy policy) {
         jdbc.update("INSERT INTO policies (stream, policy) VALUES (?, ?::jsonb) ON CONFLICT (stream) DO UPDATE "
                 + "SET policy = EXCLUDED.policy, updated_at = now()", stream, json.writeValueAsString(policy));
+    }
+
+    /** Saves the stream's definition together with the policy it carries (a stream created or updated). */
+    public void saveStream(StreamSpec spec, AdaptationPolicy policy) {
+        jdbc.update("INSERT INTO policies (stream, policy, spec) VALUES (?, ?::jsonb, ?::jsonb) ON CONFLICT (stream) "
+                + "DO UPDATE SET policy = EXCLUDED.policy, spec = EXCLUDED.spec, updated_at = now()", spec.name(),
+                json.writeValueAsString(policy), json.writeValueAsString(spec));
+    }
+
+    /** The stream's definition, when its stream event has been seen. */
+    public Optional<StreamSpec> spec(String stream) {
+        return jdbc.query("SELECT spec::text FROM policies WHERE stream = ? AND spec IS NOT NULL",
+                (rs, i) -> json.readValue(rs.getString(1), StreamSpec.class), stream).stream().findFirst();
+    }
+
+    /** Locks the stream's policy row until the transaction ends: planning of one stream is serialised. */
+    public Optional<StreamPolicy> lock(String stream) {
+        return jdbc.query("SELECT stream, policy::text FROM policies WHERE stream = ? FOR UPDATE", (rs, i) ->
+                new StreamPolicy(rs.getString(1), json.readValue(rs.getString(2), AdaptationPolicy.class)), stream)
+                .stream().findFirst();
     }
 
     public Optional<StreamPolicy> find(String stream) {

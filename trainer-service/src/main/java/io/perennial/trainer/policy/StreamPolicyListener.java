@@ -33,7 +33,7 @@ public class StreamPolicyListener {
                 return;
             }
             try {
-                policies.save(spec.name(), AdaptationPolicy.withOverrides(spec.policy()));
+                policies.saveStream(spec, AdaptationPolicy.withOverrides(spec.policy()));
             } catch (IllegalArgumentException ex) {
                 throw new NonRetryableException("stream " + spec.name() + " has an invalid policy: "
                         + ex.getMessage(), ex);

@@ -35,8 +35,21 @@ public final class JobEvents {
      * @param samplesPerSecond recent training throughput
      * @param version registered model version (succeeded events)
      * @param message failure reason or free text
+     * @param retryable for failed events: whether another attempt can succeed (false for example when the data
+     *     aged out of retention or the job is malformed); null means retryable
      */
     public record JobStatus(String jobId, int attempt, Phase phase, String worker, Long step, Long totalSteps,
-            Double loss, Double samplesPerSecond, Integer version, String message, Instant at) {
+            Double loss, Double samplesPerSecond, Integer version, String message, Instant at, Boolean retryable) {
+
+        /** A report whose failure, if any, may be retried. */
+        public JobStatus(String jobId, int attempt, Phase phase, String worker, Long step, Long totalSteps,
+                Double loss, Double samplesPerSecond, Integer version, String message, Instant at) {
+            this(jobId, attempt, phase, worker, step, totalSteps, loss, samplesPerSecond, version, message, at, null);
+        }
+
+        /** Whether a failure may be retried. */
+        public boolean mayRetry() {
+            return !Boolean.FALSE.equals(retryable);
+        }
     }
 }

@@ -25,10 +25,16 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @AutoConfiguration(before = ErrorMvcAutoConfiguration.class,
         beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@EnableConfigurationProperties(WebProperties.class)
+@EnableConfigurationProperties({WebProperties.class, io.perennial.support.security.PerennialSecurityProperties.class})
 public final class PerennialWebAutoConfiguration {
 
     PerennialWebAutoConfiguration() {
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    io.perennial.support.web.PeerServices peerServices(io.perennial.support.security.PerennialSecurityProperties security) {
+        return new io.perennial.support.web.PeerServices(security);
     }
 
     @Bean

@@ -51,6 +51,21 @@ public final class DeadLetters {
         return handler;
     }
 
+    /**
+     * The dead letter of a record consumed outside a Spring listener container (same topic and headers as
+     * {@link #errorHandler}): the original key and value, with the reason, service and source topic.
+     */
+    public static org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> of(
+            org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record, String serviceName, Throwable ex) {
+        RecordHeaders headers = new RecordHeaders();
+        record.headers().forEach(headers::add);
+        headers.add(REASON_HEADER, reason(ex).getBytes(StandardCharsets.UTF_8));
+        headers.add(SERVICE_HEADER, serviceName.getBytes(StandardCharsets.UTF_8));
+        headers.add(SOURCE_TOPIC_HEADER, record.topic().getBytes(StandardCharsets.UTF_8));
+        return new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.DLQ, null, record.key(), record.value(),
+                headers);
+    }
+
     /** The innermost message of the exception chain, on one line. */
     static String reason(Throwable ex) {
         Throwable root = ex;

@@ -1,0 +1,60 @@
+package io.perennial.trainer.adaptation;
+
+import io.perennial.support.web.PeerServices;
+import io.perennial.trainer.job.TrainerProperties;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The registry calls the trainer makes: promote a version, or mark it as the candidate. */
+@Component
+public class RegistryClient {
+
+    /** What the registry answered to a promotion. */
+    public record Outcome(boolean promoted, String detail) {
+    }
+
+    private final RestClient http;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public RegistryClient(PeerServices peers, TrainerProperties properties) {
+        this.http = peers.client(properties.getRegistryUrl(), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Asks the registry to promote a version through its gate.
+     *
+     * @return promoted, or refused by the gate with the failed conditions
+     * @throws org.springframework.web.client.RestClientException when the registry cannot be reached or answers
+     *     otherwise (the caller retries later)
+     */
+    public Outcome promote(String model, int version, String reason) {
+        try {
+            http.post().uri("/v1/models/{m}/versions/{v}/promote", model, version)
+                    .contentType(MediaType.APPLICATION_JSON).body(Map.of("reason", reason))
+                    .retrieve().toBodilessEntity();
+            return new Outcome(true, reason);
+        } catch (HttpClientErrorException.Conflict ex) {
+            JsonNode problem = json.readTree(ex.getResponseBodyAsString());
+            return new Outcome(false, "gate refused: " + (problem.has("failed") ? problem.get("failed").toString()
+                    : problem.path("detail").asString(ex.getMessage())));
+        }
+    }
+
+    /** Points the {@code candidate} alias at a version (creating it when absent). */
+    public void markCandidate(String model, int version, String reason) {
+        try {
+            http.put().uri("/v1/models/{m}/aliases/candidate", model).contentType(MediaType.APPLICATION_JSON)
+                    .body(Map.of("version", version, "reason", reason)).retrieve().toBodilessEntity();
+        } catch (HttpClientErrorException.NotFound ex) {
+            http.post().uri("/v1/models/{m}/aliases", model).contentType(MediaType.APPLICATION_JSON)
+                    .body(Map.of("alias", "candidate", "version", version, "reason", reason))
+                    .retrieve().toBodilessEntity();
+        }
+    }
+}

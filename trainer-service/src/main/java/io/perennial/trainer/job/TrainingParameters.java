@@ -1,0 +1,63 @@
+package io.perennial.trainer.job;
+
+import io.perennial.contracts.events.JobEvents.JobKind;
+import io.perennial.contracts.events.StreamSpec;
+import io.perennial.trainer.policy.AdaptationPolicy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a worker needs besides the offsets, so a job message is self-contained: the stream's definition, the segment
+ * it learns, the probe rule, the earlier segments to evaluate on, and the hyperparameters from the policy. An
+ * operator may override hyperparameters, never the parts that identify the data.
+ */
+final class TrainingParameters {
+
+    /** Keys the trainer owns; a manual job cannot set them. */
+    static final Set<String> RESERVED = Set.of("stream", "segment", "probes", "probeEvery");
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    private TrainingParameters() {
+    }
+
+    static String segmentName(JobKind kind, int earlierAdapterJobs) {
+        return kind == JobKind.TRAIN_BASE ? "base" : "seg-" + (earlierAdapterJobs + 1);
+    }
+
+    static Map<String, Object> of(JobKind kind, String segment, StreamSpec spec, AdaptationPolicy policy,
+            List<Job> learnedSegments, Map<String, Object> overrides) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        if (kind == JobKind.TRAIN_BASE) {
+            p.put("epochs", policy.baseEpochs());
+        } else {
+            p.put("epochs", policy.adapterEpochs());
+            p.put("rank", policy.adapterRank());
+            p.put("alpha", 2.0 * policy.adapterRank());
+        }
+        p.put("seed", 42);
+        for (Map.Entry<String, Object> e : overrides.entrySet()) {
+            if (RESERVED.contains(e.getKey())) {
+                throw new IllegalArgumentException("parameter '" + e.getKey() + "' is set by the trainer");
+            }
+            p.put(e.getKey(), e.getValue());
+        }
+        p.put("segment", segment);
+        p.put("stream", JSON.convertValue(spec, MAP));
+        p.put("probeEvery", policy.probeEvery());
+        List<Map<String, Object>> probes = new ArrayList<>();
+        if (kind == JobKind.TRAIN_ADAPTER) {
+            for (Job s : learnedSegments) {
+                probes.add(Map.of("segment", s.segment(), "fromOffsets", s.fromOffsets(), "toOffsets", s.toOffsets()));
+            }
+        }
+        p.put("probes", probes);
+        return p;
+    }
+}
