@@ -11,6 +11,8 @@ import io.perennial.contracts.events.EventTypes;
 import io.perennial.contracts.events.JobEvents.JobRequested;
 import io.perennial.contracts.events.JobEvents.JobStatus;
 import io.perennial.contracts.events.JobEvents.Phase;
+import io.perennial.contracts.events.StreamEvents.StreamCreated;
+import io.perennial.contracts.events.StreamSpec;
 import io.perennial.support.kafka.KafkaEvents;
 import io.perennial.support.security.ApiKeyService;
 import io.perennial.support.security.Role;
@@ -58,12 +60,16 @@ class JobLifecycleIT {
     @Test
     void aJobMovesThroughItsStatesFromWorkerReportsOnce(TestInfrastructure infra) {
         TestHttp http = new TestHttp(port);
+        defineStream(infra, "s1");
         String id = submit(http, "s1");
         JobRequested requested = requestsFor(infra, id).get(0);
         assertThat(requested.attempt()).isEqualTo(1);
         assertThat(requested.fromOffsets()).containsEntry(0, 10L).containsEntry(1, 5L);
         assertThat(requested.toOffsets()).containsEntry(0, 110L);
-        assertThat(requested.parameters()).containsEntry("rank", 8);
+        // Self-contained: the override, the segment it learns, the probe rule and the stream's definition.
+        assertThat(requested.parameters()).containsEntry("epochs", 3).containsEntry("segment", "base")
+                .containsEntry("probeEvery", 5).containsKey("stream");
+        assertThat(http.get("/v1/jobs/" + id, ADMIN).body()).contains("\"segment\":\"base\"");
 
         try (KafkaProducer<String, byte[]> worker = producer(infra)) {
             report(worker, status(id, 1, Phase.STARTED, null, null, null));
@@ -88,6 +94,7 @@ class JobLifecycleIT {
     @Test
     void aSilentWorkerIsReplacedAndTheJobFailsAfterItsLastAttempt(TestInfrastructure infra) {
         TestHttp http = new TestHttp(port);
+        defineStream(infra, "s2");
         String id = submit(http, "s2");
         try (KafkaProducer<String, byte[]> worker = producer(infra)) {
             report(worker, status(id, 1, Phase.STARTED, null, null, null));
@@ -101,6 +108,28 @@ class JobLifecycleIT {
         assertThat(retried.statusCode()).isEqualTo(200);
         assertThat(retried.body()).contains("\"state\":\"QUEUED\"").contains("\"attempt\":3");
         assertThat(http.postJson("/v1/jobs/" + id + "/cancel", ADMIN, "{}").body()).contains("\"CANCELLED\"");
+    }
+
+    @Test
+    void aFailureTheWorkerCallsFinalIsNotRetried(TestInfrastructure infra) {
+        TestHttp http = new TestHttp(port);
+        defineStream(infra, "s3");
+        String id = submit(http, "s3");
+        try (KafkaProducer<String, byte[]> worker = producer(infra)) {
+            report(worker, status(id, 1, Phase.STARTED, null, null, null));
+            report(worker, new JobStatus(id, 1, Phase.FAILED, "w1", null, null, null, null, null,
+                    "partition 0 starts at offset 50: the data aged out of retention", Instant.now(), false));
+            awaitJob(http, id, "\"state\":\"FAILED\"", "aged out of retention", "\"attempt\":1");
+        }
+        // An adapter needs a base model first; a policy can be changed within its rules.
+        assertProblem(http.postJson("/v1/jobs", ADMIN, "{\"stream\":\"s3\",\"kind\":\"TRAIN_ADAPTER\","
+                + WINDOW + "}"), 409);
+        HttpResponse<String> changed = http.putJson("/v1/policies/s3", ADMIN, "{\"minSamplesAfterDrift\":300}");
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(changed.body()).contains("\"minSamplesAfterDrift\":300").contains("\"baseWindow\":1000");
+        assertProblem(http.putJson("/v1/policies/s3", ADMIN, "{\"probeEvery\":1}"), 400);
+        assertProblem(http.putJson("/v1/policies/s3", ADMIN, "{\"colour\":\"red\"}"), 400);
+        assertProblem(http.putJson("/v1/policies/nope", ADMIN, "{\"baseWindow\":10}"), 404);
     }
 
     @Test
@@ -123,10 +152,25 @@ class JobLifecycleIT {
 
     private String submit(TestHttp http, String stream) {
         HttpResponse<String> created = http.postJson("/v1/jobs", ADMIN, "{\"stream\":\"" + stream
-                + "\",\"kind\":\"TRAIN_ADAPTER\"," + WINDOW + ",\"parameters\":{\"rank\":8}}");
+                + "\",\"kind\":\"TRAIN_BASE\"," + WINDOW + ",\"parameters\":{\"epochs\":3}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(created.body()).contains("\"state\":\"QUEUED\"").contains("\"attempt\":1");
         return created.body().replaceAll("(?s).*\"id\":\"([0-9a-f-]{36})\".*", "$1");
+    }
+
+    /** What ingest-service publishes when a stream is created; the trainer keeps its definition and policy. */
+    private void defineStream(TestInfrastructure infra, String name) {
+        StreamSpec spec = new StreamSpec(name, List.of(4), List.of("a", "b"), false, 2, 3_600_000,
+                Map.of("family", "mlp", "input_dim", 4, "hidden", List.of(8), "classes", 2), Map.of());
+        try (KafkaProducer<String, byte[]> producer = producer(infra)) {
+            producer.send(new ProducerRecord<>(Topics.STREAMS, null, name, codec.encode(new StreamCreated(spec)),
+                    KafkaEvents.headers(CloudEventAttributes.of("/perennial/ingest-service",
+                            EventTypes.STREAM_CREATED.type(), name)))).get();
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> new TestHttp(port).get("/v1/policies/" + name, ADMIN)
+                .statusCode() == 200);
     }
 
     private List<JobRequested> requestsFor(TestInfrastructure infra, String id) {

@@ -40,6 +40,10 @@ public final class TestHttp {
         return send("POST", path, auth, "application/json", json);
     }
 
+    public HttpResponse<String> putJson(String path, String auth, String json) {
+        return send("PUT", path, auth, "application/json", json);
+    }
+
     /** Sends a request; {@code auth}, {@code contentType} and {@code body} may be null. */
     public HttpResponse<String> send(String method, String path, String auth, String contentType, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -90,6 +90,11 @@ public class AdaptationPlanner {
         for (DriftTrigger older : pending.subList(0, pending.size() - 1)) {
             triggers.close(older.id(), "SUPERSEDED", null, "a later alarm (" + latest.id() + ") supersedes it");
         }
+        if (latest.detectedAt().isBefore(base.createdAt())) {
+            // The shift happened before the base window was even chosen: the base model learned that data.
+            triggers.close(latest.id(), "IGNORED", null, "raised before the base model's window was chosen");
+            return Optional.empty();
+        }
         Map<Integer, SampleOffsets.Range> now = offsets.of(stream);
         // The new regime starts after everything already learned: never train an adapter on base or older data.
         Map<Integer, Long> learnedUpTo = base.toOffsets();
