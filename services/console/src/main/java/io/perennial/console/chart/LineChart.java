@@ -33,6 +33,8 @@ public final class LineChart {
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+            .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     private final String title;
@@ -110,14 +112,16 @@ public final class LineChart {
             maxX = Math.max(maxX, m.x());
         }
         StringBuilder svg = new StringBuilder();
+        if (minX == Double.POSITIVE_INFINITY) {
+            return svg.append("<svg class=\"chart\" viewBox=\"0 0 ").append(width).append(" 60\" role=\"img\" "
+                    + "aria-label=\"").append(esc(title)).append(": no data yet\"><title>").append(esc(title))
+                    .append("</title><rect class=\"empty-box\" x=\"0\" y=\"0\" width=\"").append(width)
+                    .append("\" height=\"60\" rx=\"8\"/><text class=\"empty\" x=\"").append(width / 2)
+                    .append("\" y=\"35\" text-anchor=\"middle\">No data yet</text></svg>").toString();
+        }
         svg.append("<svg class=\"chart\" viewBox=\"0 0 ").append(width).append(' ').append(height)
                 .append("\" role=\"img\" aria-label=\"").append(esc(title)).append("\"><title>").append(esc(title))
                 .append("</title>");
-        if (minX == Double.POSITIVE_INFINITY) {
-            svg.append("<text class=\"empty\" x=\"").append(width / 2).append("\" y=\"").append(height / 2)
-                    .append("\" text-anchor=\"middle\">No data yet</text></svg>");
-            return svg.toString();
-        }
         if (yMin != null) {
             minY = Math.min(yMin, minY);
             maxY = Math.max(yMax, maxY);
@@ -154,13 +158,13 @@ public final class LineChart {
             svg.append("<text class=\"tick\" x=\"").append(left - 6).append("\" y=\"").append(n(y + 4))
                     .append("\" text-anchor=\"end\">").append(esc(Svg.label(t))).append("</text>");
         }
-        boolean longSpan = timeAxis && (x1 - x0) > 86_400_000L;
+        DateTimeFormatter timeFormat = (x1 - x0) > 86_400_000L ? DAY : (x1 - x0) < 20_000 ? MILLIS : TIME;
         for (double t : Svg.ticks(x0, x1, Math.max(2, width / 110))) {
             if (integerX && t != Math.rint(t)) {
                 continue;
             }
             double x = sx.applyAsDouble(t);
-            String text = timeAxis ? (longSpan ? DAY : TIME).format(Instant.ofEpochMilli((long) t))
+            String text = timeAxis ? timeFormat.format(Instant.ofEpochMilli((long) t))
                     : integerX ? "v" + (long) t : Svg.label(t);
             svg.append("<text class=\"tick\" x=\"").append(n(x)).append("\" y=\"").append(height - bottom + 16)
                     .append("\" text-anchor=\"middle\">").append(esc(text)).append("</text>");

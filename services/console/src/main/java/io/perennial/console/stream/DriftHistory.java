@@ -1,6 +1,7 @@
 package io.perennial.console.stream;
 
 import io.perennial.console.chart.LineChart;
+import io.perennial.console.chart.Svg;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,8 +19,8 @@ import tools.jackson.databind.JsonNode;
 public final class DriftHistory {
 
     /** One evaluation as the console needs it. */
-    record Eval(String detector, String kind, String decision, Double statistic, Double threshold, long sequence,
-            Instant at) {
+    record Eval(String detector, String kind, String decision, Double statistic, Double pValue, Double threshold,
+            long sequence, Instant at) {
     }
 
     /** A segment of the stream: from one alarm's start offsets (or the beginning) to the next alarm's. */
@@ -28,7 +29,8 @@ public final class DriftHistory {
     }
 
     /** A detector's chart and the page's view of it. */
-    public record DetectorChart(String detector, String kind, String svg, int alarms, String latestDecision) {
+    public record DetectorChart(String detector, String kind, String svg, int alarms, String latestDecision,
+            String axis) {
     }
 
     private DriftHistory() {
@@ -39,6 +41,7 @@ public final class DriftHistory {
         for (JsonNode n : items) {
             out.add(new Eval(n.path("detector").asString(""), n.path("kind").asString(""),
                     n.path("decision").asString(""), n.path("statistic").isNumber() ? n.path("statistic").asDouble() : null,
+                    n.path("pValue").isNumber() ? n.path("pValue").asDouble() : null,
                     n.path("threshold").isNumber() ? n.path("threshold").asDouble() : null,
                     n.path("sequence").asLong(), parseTime(n.path("evaluatedAt").asString(null))));
         }
@@ -97,41 +100,54 @@ public final class DriftHistory {
         return (max - start) / (double) windowSeconds;
     }
 
-    /** One chart per detector: statistic and threshold against the samples seen, DRIFT decisions marked. */
+    /**
+     * One chart per detector, DRIFT decisions marked. Window tests decide on a p-value against a level, so their chart
+     * shows the evidence \(-\log_{10} p\) against \(-\log_{10}\) of the level (an alarm sits above the dashed
+     * line); detectors without a p-value show their statistic against their threshold.
+     */
     public static List<DetectorChart> detectorCharts(List<JsonNode> evaluations, List<JsonNode> alarms) {
         Map<String, List<Eval>> byDetector = new LinkedHashMap<>();
         for (Eval e : parse(evaluations)) {
-            if (e.statistic() != null) {
+            if (e.statistic() != null || e.pValue() != null) {
                 byDetector.computeIfAbsent(e.detector(), k -> new ArrayList<>()).add(e);
             }
         }
         List<DetectorChart> charts = new ArrayList<>();
         byDetector.forEach((detector, list) -> {
+            boolean evidence = list.stream().allMatch(e -> e.pValue() != null);
             List<LineChart.Point> stat = new ArrayList<>();
             List<LineChart.Point> threshold = new ArrayList<>();
-            LineChart chart = new LineChart(detector + ": statistic and threshold over the samples seen",
-                    "samples seen", false);
+            LineChart chart = new LineChart(detector + (evidence ? ": evidence of drift (-log10 p) and the alarm level"
+                    : ": statistic and threshold") + " over the samples seen", "samples seen", false);
             int drifts = 0;
             for (Eval e : list) {
-                stat.add(new LineChart.Point(e.sequence(), e.statistic()));
+                double y = evidence ? evidence(e.pValue()) : e.statistic() == null ? 0 : e.statistic();
+                stat.add(new LineChart.Point(e.sequence(), y));
                 if (e.threshold() != null) {
-                    threshold.add(new LineChart.Point(e.sequence(), e.threshold()));
+                    threshold.add(new LineChart.Point(e.sequence(), evidence ? evidence(e.threshold()) : e.threshold()));
                 }
                 if (e.decision().equals("DRIFT")) {
                     drifts++;
-                    chart.highlight(new LineChart.Point(e.sequence(), e.statistic()),
-                            "alarm: " + detector + " statistic " + e.statistic() + " > threshold " + e.threshold()
-                                    + " at sample " + e.sequence());
+                    chart.highlight(new LineChart.Point(e.sequence(), y), "alarm at sample " + e.sequence()
+                            + ": statistic " + Svg.label(e.statistic() == null ? 0 : e.statistic())
+                            + (e.pValue() == null ? "" : ", p = " + Svg.label(e.pValue()) + " < "
+                                    + Svg.label(e.threshold() == null ? 0 : e.threshold())));
                     chart.marker(e.sequence(), "drift at sample " + e.sequence());
                 }
             }
-            chart.series("statistic", stat, "s0", false);
-            chart.series("threshold", threshold, "threshold", false);
+            chart.series(evidence ? "-log10 p" : "statistic", stat, "s0", false);
+            chart.series(evidence ? "alarm level" : "threshold", threshold, "threshold", false);
             long raised = alarms.stream().filter(a -> a.path("detector").asString("").equals(detector)).count();
-            charts.add(new DetectorChart(detector, list.get(0).kind(), chart.render(560, 200),
-                    (int) Math.max(raised, drifts), list.get(list.size() - 1).decision()));
+            charts.add(new DetectorChart(detector, list.get(0).kind(), chart.render(440, 210),
+                    (int) Math.max(raised, drifts), list.get(list.size() - 1).decision(),
+                    evidence ? "-log10 p (above the dashed level: alarm)" : "statistic vs threshold"));
         });
         return charts;
+    }
+
+    /** \(-\log_{10} p\), capped at 300 for p = 0. */
+    static double evidence(double p) {
+        return p <= 0 ? 300 : Math.min(300, -Math.log10(p));
     }
 
     /**

@@ -117,6 +117,11 @@ public class Format {
         return Math.max(0, Math.min(1, step.asDouble() / total.asDouble()));
     }
 
+    /** The progress in whole percent for {@code aria-valuenow} (0 when unknown). */
+    public String percent(JsonNode job) {
+        return String.valueOf(Math.round(Math.max(0, progress(job)) * 100));
+    }
+
     /** The progress as a CSS width. */
     public String width(double fraction) {
         return String.format(Locale.ROOT, "width:%.1f%%", Math.max(0, fraction) * 100);
