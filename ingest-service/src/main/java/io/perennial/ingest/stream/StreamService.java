@@ -7,6 +7,11 @@ import io.perennial.contracts.events.StreamEvents.StreamCreated;
 import io.perennial.contracts.events.StreamEvents.StreamDeleted;
 import io.perennial.contracts.events.StreamEvents.StreamUpdated;
 import io.perennial.contracts.events.StreamSpec;
+import io.perennial.formats.spec.Activation;
+import io.perennial.formats.spec.CnnSpec;
+import io.perennial.formats.spec.MlpSpec;
+import io.perennial.formats.spec.ModelFamilySpec;
+import io.perennial.formats.spec.SpecJson;
 import io.perennial.support.kafka.PerennialKafkaProperties;
 import io.perennial.support.outbox.Outbox;
 import io.perennial.support.web.ApiException;
@@ -149,8 +154,7 @@ public class StreamService {
         }
         Duration retention = request.retention() == null ? DEFAULT_RETENTION : request.retention();
         checkRetention(retention);
-        Map<String, Object> family = request.modelFamily() == null || request.modelFamily().isEmpty()
-                ? defaultFamily(request.inputShape(), request.labels().size()) : request.modelFamily();
+        Map<String, Object> family = modelFamily(request.modelFamily(), request.inputShape(), request.labels().size());
         return new StreamSpec(request.name(), request.inputShape(), request.labels(),
                 Boolean.TRUE.equals(request.labelRequired()), request.partitions() == null ? 3 : request.partitions(),
                 retention.toMillis(), family, request.policy());
@@ -162,12 +166,38 @@ public class StreamService {
         }
     }
 
-    /** An MLP for flat inputs, a small CNN for {@code [c, h, w]} images. */
-    static Map<String, Object> defaultFamily(List<Integer> shape, int classes) {
-        if (shape.size() == 3) {
-            return Map.of("family", "cnn", "inputShape", shape, "classes", classes);
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
+
+    /**
+     * The stream's model family in the shared canonical form of {@code perennial-formats}: the given one, validated
+     * against the input shape and the labels, or by default an MLP for flat inputs and a small CNN for
+     * {@code [c, h, w]} images.
+     */
+    static Map<String, Object> modelFamily(Map<String, Object> given, List<Integer> shape, int classes) {
+        int features = shape.stream().reduce(1, Math::multiplyExact);
+        ModelFamilySpec spec;
+        if (given == null || given.isEmpty()) {
+            spec = shape.size() == 3
+                    ? new CnnSpec(shape.get(0), shape.get(1), shape.get(2), List.of(16, 32), 3, 128, classes,
+                            Activation.RELU)
+                    : new MlpSpec(features, List.of(256), classes, Activation.RELU);
+        } else {
+            try {
+                spec = SpecJson.modelSpecFromJson(JSON.writeValueAsString(given));
+            } catch (IllegalArgumentException ex) {
+                throw ApiException.badRequest(ex.getMessage()).with("field", "modelFamily");
+            }
+            if (spec.classes() != classes) {
+                throw ApiException.badRequest("modelFamily has " + spec.classes() + " classes but the stream has "
+                        + classes + " labels").with("field", "modelFamily");
+            }
+            int inputs = spec.inputShape().stream().reduce(1, Math::multiplyExact);
+            if (inputs != features) {
+                throw ApiException.badRequest("modelFamily takes " + inputs + " inputs but a sample has " + features
+                        + " features").with("field", "modelFamily");
+            }
         }
-        int features = shape.stream().reduce(1, (a, b) -> a * b);
-        return Map.of("family", "mlp", "inputDim", features, "hidden", List.of(256), "classes", classes);
+        return JSON.readValue(SpecJson.toJson(spec), new tools.jackson.core.type.TypeReference<Map<String, Object>>() { });
     }
 }

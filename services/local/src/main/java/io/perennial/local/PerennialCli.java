@@ -53,6 +53,7 @@ public final class PerennialCli {
                 case "up" -> up(args.contains("--detached"));
                 case "status" -> status();
                 case "down" -> down();
+                case "demo" -> demo(args.subList(1, args.size()));
                 case "help", "-h", "--help" -> help();
                 default -> {
                     err.println("perennial: unknown command '" + command + "'; run ./perennial help");
@@ -135,6 +136,69 @@ public final class PerennialCli {
         return b.toString();
     }
 
+    /**
+     * The main job: uses the running stack (or starts one in this process), streams a drifting Fashion-MNIST through
+     * the loop, prints what happens and a report, and writes the chart under {@code $PERENNIAL_HOME/demo/}.
+     */
+    private int demo(List<String> args) {
+        boolean quick = args.contains("--quick");
+        boolean keep = args.contains("--keep");
+        boolean digits = args.contains("--digits");
+        for (String a : args) {
+            if (!List.of("--quick", "--keep", "--digits").contains(a)) {
+                throw new StackException("unknown demo option '" + a + "'; options: --quick, --digits, --keep");
+            }
+        }
+        System.setProperty("java.awt.headless", "true");
+        String stream = "fashion-" + java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HHmmss"));
+        Path outDir = config.home().resolve("demo");
+        io.perennial.local.demo.DemoOptions options = (quick ? io.perennial.local.demo.DemoOptions.quick(stream, outDir)
+                : io.perennial.local.demo.DemoOptions.full(stream, outDir)).withDigits(digits);
+        Stack stack = null;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        boolean running = config.servicePorts().keySet().stream().allMatch(s -> Stack.isUp(http, config.baseUrl(s)));
+        if (running) {
+            out.println("Using the running Perennial stack.");
+        } else {
+            out.println("Starting the all-in-one stack (Kafka, PostgreSQL and every service in this process) ...");
+            stack = new Stack(config);
+            stack.preflight();
+            Stack.Started started = stack.start();
+            out.print(banner(started));
+        }
+        try {
+            io.perennial.local.demo.DemoData data = io.perennial.local.demo.DemoData.load(
+                    io.perennial.learning.data.FashionMnist.DEFAULT_DIR, options.regimes(), options.streamPerRegime(),
+                    options.testPerRegime(), options.forceDigits());
+            if (data.note() != null) {
+                out.println("Note: " + data.note());
+            }
+            String token = Secrets.loadOrCreate(config.secretsDir(), "service-token", 40);
+            io.perennial.local.demo.DemoResult result = new io.perennial.local.demo.DemoRun(options, data,
+                    config::baseUrl, token, out).run();
+            io.perennial.local.demo.DemoReport.write(result, outDir, out);
+            if (keep && stack != null) {
+                out.println("\nThe stack keeps running (--keep): open " + config.baseUrl("console")
+                        + "; Ctrl-C stops it.");
+                new CountDownLatch(1).await();
+            }
+            return 0;
+        } catch (IOException ex) {
+            throw new StackException("demo failed: " + ex.getMessage(), ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return 130;
+        } catch (RuntimeException ex) {
+            throw new StackException("demo failed: " + Stack.rootMessage(ex) + " (service logs in "
+                    + config.logDir().resolve("perennial.log") + ")", ex);
+        } finally {
+            if (stack != null) {
+                out.println("Stopping the stack ...");
+                stack.close();
+            }
+        }
+    }
+
     private int status() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         boolean allUp = true;
@@ -171,6 +235,11 @@ public final class PerennialCli {
         out.print("""
                 Usage: ./perennial <command>
 
+                  demo [--quick]  the main job: start the stack (or use the running one), stream a drifting
+                                  Fashion-MNIST (upright, rotated, noisy, rotated further) through the loop and
+                                  show alarms, jobs and promotions live; ends with a report and a chart in
+                                  $PERENNIAL_HOME/demo/. --quick: a few minutes on a 2-core CPU. --digits: use
+                                  the shipped digits fixture. --keep: leave the stack running afterwards.
                   up [--detach]   build if needed, start Kafka, PostgreSQL and every service in one process,
                                   print the URLs and (first time) the admin password; Ctrl-C stops it.
                                   --detach returns once everything is healthy and leaves it running.

@@ -165,6 +165,9 @@ public final class Stack implements AutoCloseable {
                     "spring.datasource.username=" + dbUser,
                     "spring.datasource.password=" + dbPassword,
                     "perennial.security.service-token=" + serviceToken,
+                    "perennial.worker.cache-dir=" + config.home().resolve("worker-cache"),
+                    "perennial.worker.registry-url=" + config.baseUrl("registry-service"),
+                    "perennial.trainer.registry-url=" + config.baseUrl("registry-service"),
                     "spring.main.banner-mode=off"));
             if (adminPassword != null) {
                 properties.add("perennial.security.bootstrap-admin-password=" + adminPassword);

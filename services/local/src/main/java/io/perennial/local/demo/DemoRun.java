@@ -29,6 +29,12 @@ import tools.jackson.databind.JsonNode;
  */
 public final class DemoRun {
 
+    /** Gate: largest accuracy drop allowed on any older segment's probe. */
+    public static final double GATE_MAX_FORGETTING = 0.05;
+
+    /** Gate: largest share of probe samples the serving version got right and the candidate gets wrong. */
+    public static final double GATE_MAX_NFR = 0.05;
+
     private final DemoOptions options;
     private final DemoData data;
     private final PlatformApi api;
@@ -74,8 +80,9 @@ public final class DemoRun {
         Watcher watcher = new Watcher();
         watcher.start();
         long total = (long) data.regimes().size() * options.streamPerRegime();
-        try (PerennialClient client = PerennialClient.builder(URI.create(baseUrl.apply("ingest-service")))
-                .apiKey(token).batchSize(50).build()) {
+        PerennialClient client = PerennialClient.builder(URI.create(baseUrl.apply("ingest-service")))
+                .apiKey(token).batchSize(50).build();
+        try {
             for (int r = 0; r < data.regimes().size(); r++) {
                 currentRegime = r;
                 regimeStarts.add(now());
@@ -102,16 +109,25 @@ public final class DemoRun {
         out.println("Stream '" + options.stream() + "' created: " + data.featureCount() + " features, "
                 + data.labels().size() + " classes; data: " + data.dataset());
         awaitOk("drift-service", "/v1/drift/streams/" + options.stream() + "/config");
-        api.put("drift-service", "/v1/drift/streams/" + options.stream() + "/config", PlatformApi.map(
-                "referenceSize", options.driftReference(), "windowSize", options.driftWindow(), "evaluateEvery",
-                options.driftEvery(), "cooldown", options.driftWindow() * 2, "detectors", List.of("ks", "mmd"),
-                "minSamples", Math.min(100, options.driftWindow()))).require("configuring drift detection");
+        Map<String, Object> drift = api.json().convertValue(api.get("drift-service", "/v1/drift/streams/"
+                + options.stream() + "/config").require("reading the drift configuration").body(),
+                new tools.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        drift.putAll(PlatformApi.map("referenceSize", options.driftReference(), "windowSize", options.driftWindow(),
+                "evaluateEvery", options.driftEvery(), "cooldown", options.driftWindow() * 2, "detectors",
+                List.of("ks", "mmd"), "minSamples", Math.min(100, options.driftWindow())));
+        api.put("drift-service", "/v1/drift/streams/" + options.stream() + "/config", drift)
+                .require("configuring drift detection");
         awaitOk("trainer-service", "/v1/policies/" + options.stream());
         awaitOk("registry-service", "/v1/models/" + options.stream());
+        // The gate every candidate must pass before it serves: keep what the model knew.
+        api.put("registry-service", "/v1/models/" + options.stream() + "/gate", PlatformApi.map(
+                "maxForgetting", GATE_MAX_FORGETTING, "maxNegativeFlipRate", GATE_MAX_NFR))
+                .require("setting the promotion gate");
         out.println("Drift detection: KS + MMD, reference " + options.driftReference() + ", window "
                 + options.driftWindow() + ", every " + options.driftEvery() + " samples. Policy: base after "
                 + options.baseWindow() + " samples, adapter on " + options.minSamplesAfterDrift()
-                + " samples after a drift, auto-promotion through the registry's gate.");
+                + " samples after a drift, auto-promotion through the registry's gate (forgetting <= "
+                + GATE_MAX_FORGETTING + ", negative flip rate <= " + GATE_MAX_NFR + ").");
     }
 
     private void awaitOk(String service, String path) throws InterruptedException {

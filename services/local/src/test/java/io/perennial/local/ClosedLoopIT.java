@@ -1,0 +1,101 @@
+package io.perennial.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.perennial.local.demo.DemoData;
+import io.perennial.local.demo.DemoOptions;
+import io.perennial.local.demo.DemoResult;
+import io.perennial.local.demo.DemoRun;
+import io.perennial.local.demo.PlatformApi;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The loop end to end, in one JVM as {@code ./perennial up} runs it, on a small drifting stream (the digits fixture,
+ * upright then rotated 90°): one planted shift, a drift alarm, one adapter job on the new regime's offsets, one
+ * registered version with its evaluation report, promotion through the gate, and predictions of the new version
+ * that are better on the new regime and no worse than the gate allows on the old one.
+ */
+class ClosedLoopIT {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aPlantedShiftBecomesAPromotedAdapterThatServesTheNewRegime() throws Exception {
+        StackConfig config = StackConfig.fromEnvironment(AllInOneStackIT.freePorts(home));
+        try (Stack stack = new Stack(config)) {
+            Stack.Started started = stack.start();
+            DemoOptions options = new DemoOptions("loop", 2, 500, 200, 250, 100, 200, Duration.ofSeconds(150), 400,
+                    400, 300, 200, 50, 15, 30, home.resolve("demo"), true);
+            DemoData data = DemoData.load(home, 2, options.streamPerRegime(), options.testPerRegime(), true);
+            DemoResult result = new DemoRun(options, data, config::baseUrl, started.serviceToken(),
+                    new PrintStream(System.out, true)).run();
+
+            DemoResult.RegimeResult upright = result.regimes().get(0);
+            DemoResult.RegimeResult rotated = result.regimes().get(1);
+            assertThat(upright.version()).as("the base model was trained and promoted").isNotNull();
+            assertThat(upright.accuracyAfter()).isGreaterThan(0.8);
+            assertThat(rotated.secondsToAlarm()).as("the shift raised an alarm").isNotNull();
+            assertThat(rotated.version()).as("an adapter for the rotated regime was promoted").isNotNull()
+                    .isGreaterThan(upright.version());
+            assertThat(rotated.accuracyAfter()).as("the adapted model is better on the new regime")
+                    .isGreaterThan(rotated.accuracyBefore() + 0.15);
+            assertThat(rotated.accuracyAfter()).isGreaterThan(rotated.frozenAccuracy() + 0.15);
+
+            PlatformApi api = new PlatformApi(config::baseUrl, started.serviceToken());
+            JsonNode jobs = api.get("trainer-service", "/v1/jobs?stream=loop").require("jobs").body();
+            JsonNode adapterJob = null;
+            int adapterJobs = 0;
+            for (JsonNode job : jobs) {
+                if (job.path("kind").asString().equals("TRAIN_ADAPTER")) {
+                    adapterJobs++;
+                    if (job.path("version").isNumber() && job.path("version").asInt() == rotated.version()) {
+                        adapterJob = job;
+                    }
+                }
+            }
+            assertThat(adapterJobs).as("one shift, one adapter job").isEqualTo(1);
+            assertThat(adapterJob).isNotNull();
+            assertThat(adapterJob.path("state").asString()).isEqualTo("SUCCEEDED");
+            assertThat(adapterJob.path("promotion").asString()).isEqualTo("PROMOTED");
+            // The adapter trained only on the new regime: its window starts after the base window ended.
+            JsonNode baseJob = null;
+            for (JsonNode job : jobs) {
+                if (job.path("kind").asString().equals("TRAIN_BASE")) {
+                    baseJob = job;
+                }
+            }
+            assertThat(adapterJob.path("fromOffsets").path("0").asLong())
+                    .isGreaterThanOrEqualTo(baseJob.path("toOffsets").path("0").asLong());
+
+            String jobId = adapterJob.path("id").asString();
+            JsonNode versions = api.get("registry-service", "/v1/models/loop/versions?jobId=" + jobId)
+                    .require("versions").body();
+            assertThat(versions.path("total").asInt()).as("exactly one version per job").isEqualTo(1);
+            JsonNode version = versions.path("items").get(0);
+            assertThat(version.path("kind").asString()).isEqualTo("adapter");
+            assertThat(version.path("parentVersion").asInt()).isEqualTo(upright.version());
+            assertThat(version.path("adapters").get(0).path("segment").path("partitions").get(0).path("fromOffset")
+                    .asLong()).isEqualTo(adapterJob.path("fromOffsets").path("0").asLong());
+
+            JsonNode report = api.get("registry-service", "/v1/models/loop/versions/" + rotated.version()
+                    + "/evaluations").require("evaluations").body().get(0);
+            assertThat(report.path("servingVersion").asInt()).isEqualTo(upright.version());
+            JsonNode segments = report.path("segments");
+            assertThat(segments.get(0).path("segment").asString()).isEqualTo("base");
+            assertThat(segments.get(1).path("segment").asString()).isEqualTo("seg-1");
+            JsonNode baseReport = api.get("registry-service", "/v1/models/loop/versions/" + upright.version()
+                    + "/evaluations").require("evaluations").body().get(0);
+            double before = baseReport.path("segments").get(0).path("accuracy").asDouble();
+            double after = segments.get(0).path("accuracy").asDouble();
+            assertThat(after).as("no worse on the old regime than the gate allows")
+                    .isGreaterThanOrEqualTo(before - DemoRun.GATE_MAX_FORGETTING);
+            assertThat(segments.get(1).path("accuracy").asDouble()).isGreaterThan(0.7);
+        }
+    }
+}
