@@ -130,7 +130,8 @@ public class TrainingJobRunner {
         List<LabeledData> probeData = probes.stream().map(Probe::data).toList();
         ProgressListener listener = new ProgressListener(job, cancelled);
         TrainingConfig cfg = TrainingConfig.builder().optEpochs(params.epochs()).optBatchSize(params.batchSize())
-                .optLearningRate(params.learningRate()).optSeed(params.seed()).build();
+                .optLearningRate(params.learningRate()).optSeed(params.seed())
+                .optValidationFraction(params.validationFraction()).build();
 
         Integer parent = null;
         Integer serving = null;

@@ -58,6 +58,7 @@ public final class Stack implements AutoCloseable {
 
     private final StackConfig config;
     private final List<ConfigurableApplicationContext> contexts = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, ConfigurableApplicationContext> byName = new java.util.concurrent.ConcurrentHashMap<>();
     private KraftBroker broker;
     private LocalPostgres postgres;
 
@@ -179,6 +180,7 @@ public final class Stack implements AutoCloseable {
             ConfigurableApplicationContext context = PerennialServices.builder(application, name)
                     .run(properties.stream().map(p -> "--" + p).toArray(String[]::new));
             contexts.add(context);
+            byName.put(name, context);
             log.info("Started {} on port {} in {} ms", name, config.servicePorts().get(name),
                     (System.nanoTime() - t0) / 1_000_000);
             return null;
@@ -267,6 +269,15 @@ public final class Stack implements AutoCloseable {
             postgres.close();
             postgres = null;
         }
+    }
+
+    /** A running service's application context (tests use it to stop and start one service). */
+    public ConfigurableApplicationContext service(String name) {
+        ConfigurableApplicationContext context = byName.get(name);
+        if (context == null) {
+            throw new IllegalArgumentException("no running service '" + name + "'");
+        }
+        return context;
     }
 
     public StackConfig config() {

@@ -224,8 +224,8 @@ public final class DemoRun {
     private Accuracy accuracy(LabeledData test, Integer version) {
         int correct = 0;
         Integer served = null;
-        for (int from = 0; from < test.size(); from += 256) {
-            int to = Math.min(test.size(), from + 256);
+        for (int from = 0; from < test.size(); from += 100) {
+            int to = Math.min(test.size(), from + 100);
             List<Map<String, Object>> rows = new ArrayList<>();
             for (int i = from; i < to; i++) {
                 rows.add(Map.of("features", test.row(i)));
@@ -236,6 +236,9 @@ public final class DemoRun {
             }
             PlatformApi.Answer a = api.post("gpu-worker", "/v1/streams/" + options.stream() + "/predict", body);
             if (!a.ok()) {
+                if (a.status() != 503) { // 503: nothing promoted yet
+                    view.event("! predict answered HTTP " + a.status() + ": " + a.raw());
+                }
                 return new Accuracy(null, null);
             }
             served = a.body().path("version").asInt();
