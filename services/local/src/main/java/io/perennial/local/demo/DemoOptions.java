@@ -26,7 +26,7 @@ public record DemoOptions(String stream, int regimes, int streamPerRegime, int t
 
     /** {@code --quick}: four regimes, a few minutes on a 2-core CPU. */
     public static DemoOptions quick(String stream, Path out) {
-        return new DemoOptions(stream, 4, 1500, 300, 150, 150, 450, Duration.ofSeconds(90), 1000, 600, 400, 300, 100,
+        return new DemoOptions(stream, 4, 1800, 300, 150, 150, 450, Duration.ofSeconds(90), 1000, 900, 400, 300, 100,
                 8, 15, out, false);
     }
 
