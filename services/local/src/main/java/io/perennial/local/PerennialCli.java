@@ -245,7 +245,7 @@ public final class PerennialCli {
                                   --detach returns once everything is healthy and leaves it running.
                   status          health of each component; exit code 0 only when all are healthy
                   down            stop a detached stack (services first, then Kafka and PostgreSQL)
-                  bench <name>    run a benchmark: continual, ingest, drift, registry (each takes --quick)
+                  bench <name>    run a benchmark: continual, ingest, drift, registry, predict (each takes --quick)
                   test            run the test suite (same as ./mvnw verify)
                   help            this text
 

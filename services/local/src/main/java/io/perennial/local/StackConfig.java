@@ -41,6 +41,17 @@ public record StackConfig(Path home, Map<String, Integer> servicePorts, int kafk
                 env.getOrDefault("PERENNIAL_DB_PASSWORD", ""));
     }
 
+    /** Variables for a stack in {@code home} on free ports (tests and benchmarks run beside a real stack). */
+    public static Map<String, String> freePortsEnvironment(Path home) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("PERENNIAL_HOME", home.toString());
+        SERVICES.values().forEach(v -> env.put(v[0], String.valueOf(io.perennial.embedded.FreePorts.find())));
+        for (String var : new String[] {"PERENNIAL_KAFKA_PORT", "PERENNIAL_KAFKA_CONTROLLER_PORT", "PERENNIAL_PG_PORT"}) {
+            env.put(var, String.valueOf(io.perennial.embedded.FreePorts.find()));
+        }
+        return env;
+    }
+
     public Path runDir() {
         return home.resolve("run");
     }

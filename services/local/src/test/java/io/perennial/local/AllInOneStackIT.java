@@ -69,14 +69,7 @@ class AllInOneStackIT {
     }
 
     static Map<String, String> freePorts(Path home) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PERENNIAL_HOME", home.toString());
-        for (String var : new String[] {"PERENNIAL_INGEST_PORT", "PERENNIAL_DRIFT_PORT", "PERENNIAL_TRAINER_PORT",
-                "PERENNIAL_REGISTRY_PORT", "PERENNIAL_WORKER_PORT", "PERENNIAL_CONSOLE_PORT", "PERENNIAL_KAFKA_PORT",
-                "PERENNIAL_KAFKA_CONTROLLER_PORT", "PERENNIAL_PG_PORT"}) {
-            env.put(var, String.valueOf(FreePorts.find()));
-        }
-        return env;
+        return StackConfig.freePortsEnvironment(home);
     }
 
     private static TestHttp http(StackConfig config, String service) {

@@ -1,0 +1,210 @@
+package io.perennial.local.bench;
+
+import io.perennial.learning.ContinualLearner;
+import io.perennial.learning.data.FashionMnist;
+import io.perennial.learning.data.LabeledData;
+import io.perennial.learning.routing.RoutingMode;
+import io.perennial.local.Stack;
+import io.perennial.local.StackConfig;
+import io.perennial.local.demo.DemoData;
+import io.perennial.local.demo.DemoOptions;
+import io.perennial.local.demo.DemoResult;
+import io.perennial.local.demo.DemoRun;
+import io.perennial.local.demo.PlatformApi;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code ./perennial bench predict}: latency and throughput of {@code POST /v1/streams/{s}/predict} on a model with
+ * four adapters (built by running the quick demo on the all-in-one stack), against the same model's in-process
+ * {@code ContinualLearner.predict} as the baseline, and under load while {@code production} is swapped back and forth
+ * (every failed request is counted).
+ */
+public final class PredictBenchmark {
+
+    private static final int BATCH = 32;
+
+    private PredictBenchmark() {
+    }
+
+    /** One measured path. */
+    record Result(String name, int requests, int failed, double seconds, double p50, double p99) {
+        double rowsPerSecond() {
+            return (requests - failed) * (double) BATCH / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        System.setProperty("java.awt.headless", "true");
+        boolean quick = Arrays.asList(args).contains("--quick");
+        Path out = Path.of(option(args, "--out", "target/bench"));
+        int seconds = quick ? 10 : 30;
+        Files.createDirectories(out);
+        Path home = Files.createTempDirectory("perennial-bench-predict");
+        StackConfig config = StackConfig.fromEnvironment(StackConfig.freePortsEnvironment(home));
+        try (Stack stack = new Stack(config)) {
+            Stack.Started started = stack.start();
+            System.out.println("Stack up; building a model with 4 adapters with the quick demo (about a minute) ...");
+            DemoOptions options = DemoOptions.quick("bench", home.resolve("demo"));
+            DemoData data = DemoData.load(FashionMnist.DEFAULT_DIR, 4, options.streamPerRegime(),
+                    options.testPerRegime(), false);
+            DemoResult demo = new DemoRun(options, data, config::baseUrl, started.serviceToken(),
+                    new PrintStream(OutputStream.nullOutputStream())).run();
+            int production = demo.regimes().get(demo.regimes().size() - 1).version();
+            PlatformApi api = new PlatformApi(config::baseUrl, started.serviceToken());
+            LabeledData rows = data.regimes().get(3).test();
+            List<Map<String, Object>> batch = new ArrayList<>();
+            for (int i = 0; i < BATCH; i++) {
+                batch.add(Map.of("features", rows.row(i)));
+            }
+            Map<String, Object> body = Map.of("samples", batch, "publish", false);
+
+            Result baseline;
+            try (ContinualLearner model = ContinualLearner.load(home.resolve("worker-cache/bench/v" + production))) {
+                baseline = inProcess(model, rows.range(0, BATCH), seconds);
+            }
+            Result single = http(api, body, 1, seconds, null);
+            Result loaded = http(api, body, 4, seconds, new Swapper(api, production));
+            String table = table(data.dataset(), data.featureCount(), baseline, single, loaded);
+            System.out.print(table);
+            Files.writeString(out.resolve("predict.md"), table);
+            System.out.println("Wrote " + out.resolve("predict.md"));
+        }
+        System.exit(0);
+    }
+
+    private static Result inProcess(ContinualLearner model, LabeledData batch, int seconds) {
+        for (int i = 0; i < 50; i++) {
+            model.predict(batch, RoutingMode.HARD);
+        }
+        List<Double> latencies = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            long t = System.nanoTime();
+            model.predict(batch, RoutingMode.HARD);
+            latencies.add((System.nanoTime() - t) / 1e6);
+        }
+        return result("in-process ContinualLearner.predict (baseline)", latencies, 0, start);
+    }
+
+    /** Calls predict from {@code clients} threads; a swapper, when given, moves production back and forth. */
+    private static Result http(PlatformApi api, Map<String, Object> body, int clients, int seconds, Swapper swapper)
+            throws Exception {
+        for (int i = 0; i < 50; i++) {
+            api.post("gpu-worker", "/v1/streams/bench/predict", body).require("warm-up predict");
+        }
+        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger failed = new AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                while (running.get()) {
+                    long t = System.nanoTime();
+                    PlatformApi.Answer a = api.post("gpu-worker", "/v1/streams/bench/predict", body);
+                    if (a.ok()) {
+                        latencies.add((System.nanoTime() - t) / 1e6);
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        long end = start + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            Thread.sleep(Math.min(2_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            if (swapper != null && System.nanoTime() < end - 1_000_000_000L) {
+                swapper.swap();
+            }
+        }
+        running.set(false);
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        String name = "REST predict, " + clients + (clients == 1 ? " client" : " clients")
+                + (swapper == null ? "" : ", " + swapper.swaps + " hot swaps of production");
+        return result(name, new ArrayList<>(latencies), failed.get(), start);
+    }
+
+    /** Rolls production back to the previous version and promotes the newest again, alternately. */
+    private static final class Swapper {
+        private final PlatformApi api;
+        private final int newest;
+        private boolean rolledBack;
+        int swaps;
+
+        Swapper(PlatformApi api, int newest) {
+            this.api = api;
+            this.newest = newest;
+        }
+
+        void swap() {
+            PlatformApi.Answer a = rolledBack
+                    ? api.post("registry-service", "/v1/models/bench/versions/" + newest + "/promote",
+                            Map.of("reason", "benchmark hot swap"))
+                    : api.post("registry-service", "/v1/models/bench/rollback", Map.of("reason", "benchmark hot swap"));
+            if (a.ok()) {
+                rolledBack = !rolledBack;
+                swaps++;
+            }
+        }
+    }
+
+    private static Result result(String name, List<Double> latencies, int failed, long start) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Collections.sort(latencies);
+        return new Result(name, latencies.size() + failed, failed, seconds, percentile(latencies, 0.50),
+                percentile(latencies, 0.99));
+    }
+
+    private static double percentile(List<Double> sorted, double q) {
+        return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    private static String table(String dataset, int features, Result baseline, Result... rest) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%nPredict: batches of %d rows of %s (%d features), a base with 4 LoRA "
+                + "adapters and hard routing; CPU, %d cores%n%n", BATCH, dataset, features,
+                Runtime.getRuntime().availableProcessors()));
+        b.append("| path | requests | failed | rows/s | p50 ms | p99 ms | p50 / baseline p50 |\n");
+        b.append("|---|---|---|---|---|---|---|\n");
+        for (Result r : prepend(baseline, rest)) {
+            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.2f | %.2f | %.2f× |%n", r.name(),
+                    r.requests(), r.failed(), r.rowsPerSecond(), r.p50(), r.p99(), r.p50() / baseline.p50()));
+        }
+        return b.toString();
+    }
+
+    private static List<Result> prepend(Result first, Result... rest) {
+        List<Result> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all;
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}
