@@ -65,6 +65,7 @@ public class PredictionController {
     }
 
     private final ServedModelRepository served;
+    private final java.util.Map<String, CachedModel> servedByStream = new java.util.concurrent.ConcurrentHashMap<>();
     private final ServingModels models;
     private final EventPublisher events;
     private final Timer latency;
@@ -78,6 +79,21 @@ public class PredictionController {
                 .publishPercentileHistogram().register(meters);
     }
 
+    private record CachedModel(ServedModel model, long expiresAt) {
+    }
+
+    /** The stream's model definition, read from the database at most every few seconds (not once per request). */
+    private ServedModel servedModel(String stream) {
+        CachedModel cached = servedByStream.get(stream);
+        if (cached != null && cached.expiresAt() > System.nanoTime()) {
+            return cached.model();
+        }
+        ServedModel model = served.forStream(stream)
+                .orElseThrow(() -> ApiException.notFound("no model serves stream '" + stream + "'"));
+        servedByStream.put(stream, new CachedModel(model, System.nanoTime() + 5_000_000_000L));
+        return model;
+    }
+
     @PostMapping("/v1/streams/{stream}/predict")
     @PreAuthorize("@scopes.allows(authentication, 'predict', #stream, 'viewer')")
     @Operation(summary = "Predict a batch", description = "Answers with class, probabilities, the version and adapter "
@@ -86,8 +102,7 @@ public class PredictionController {
     public PredictResponse predict(@PathVariable String stream, @Valid @RequestBody PredictRequest request)
             throws IOException {
         long start = System.nanoTime();
-        ServedModel model = served.forStream(stream)
-                .orElseThrow(() -> ApiException.notFound("no model serves stream '" + stream + "'"));
+        ServedModel model = servedModel(stream);
         int features = model.inputShape().isEmpty() ? -1 : model.featureCount();
         int rows = request.samples().size();
         float[] flat = new float[rows * Math.max(features, 0)];
