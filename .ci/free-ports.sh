@@ -1,6 +1,4 @@
-# Exports free ports for every component of the all-in-one stack (CI machines may run other things on the defaults).
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-for v in PERENNIAL_CONSOLE_PORT PERENNIAL_INGEST_PORT PERENNIAL_DRIFT_PORT PERENNIAL_TRAINER_PORT \
-         PERENNIAL_REGISTRY_PORT PERENNIAL_WORKER_PORT PERENNIAL_KAFKA_PORT PERENNIAL_KAFKA_CONTROLLER_PORT PERENNIAL_PG_PORT; do
-  export "$v=$(free_port)"
-done
+# Ports for the all-in-one stack in CI, away from the defaults (a developer's stack may be running on those).
+export PERENNIAL_CONSOLE_PORT=28080 PERENNIAL_INGEST_PORT=28081 PERENNIAL_DRIFT_PORT=28082 \
+  PERENNIAL_TRAINER_PORT=28083 PERENNIAL_REGISTRY_PORT=28084 PERENNIAL_WORKER_PORT=28085 \
+  PERENNIAL_KAFKA_PORT=29092 PERENNIAL_KAFKA_CONTROLLER_PORT=29093 PERENNIAL_PG_PORT=55499
