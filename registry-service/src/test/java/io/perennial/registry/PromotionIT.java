@@ -156,6 +156,20 @@ class PromotionIT {
                 .containsExactly("production:null->1", "previous:null->1", "production:1->2", "production:2->1");
         assertThat(moves.get(2).reason()).isEqualTo("forced: hotfix for incident 42");
         assertThat(moves.get(3).actor()).startsWith("key:");
+
+        // The same story as its own events: evaluations, promotions (one forced) and the rollback.
+        List<io.perennial.contracts.events.Event<?>> story = TestTopics.read(infra.bootstrapServers(), Topics.REGISTRY,
+                4).stream().filter(r -> r.key().equals("gated")).map(events::decode).toList();
+        assertThat(story.stream().filter(e -> e.is(EventTypes.VERSION_EVALUATED))
+                .map(e -> e.dataAs(EventTypes.VERSION_EVALUATED).version()).toList()).contains(1, 2);
+        List<io.perennial.contracts.events.RegistryEvents.VersionPromoted> promotions = story.stream()
+                .filter(e -> e.is(EventTypes.VERSION_PROMOTED)).map(e -> e.dataAs(EventTypes.VERSION_PROMOTED))
+                .toList();
+        assertThat(promotions).extracting(p -> p.previousVersion() + "->" + p.version() + (p.forced() ? " forced" : ""))
+                .containsExactly("null->1", "1->2 forced");
+        assertThat(story.stream().filter(e -> e.is(EventTypes.PRODUCTION_ROLLED_BACK))
+                .map(e -> e.dataAs(EventTypes.PRODUCTION_ROLLED_BACK))
+                .map(r -> r.fromVersion() + "->" + r.toVersion()).toList()).containsExactly("2->1");
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.perennial.registry.alias;
 
 import io.perennial.contracts.events.EventTypes;
 import io.perennial.contracts.events.RegistryEvents.AliasMoved;
+import io.perennial.contracts.events.RegistryEvents.ProductionRolledBack;
+import io.perennial.contracts.events.RegistryEvents.VersionPromoted;
 import io.perennial.registry.evaluation.Evaluation;
 import io.perennial.registry.evaluation.EvaluationRepository;
 import io.perennial.registry.version.AuditLog;
@@ -104,6 +106,8 @@ public class AliasService {
                 details.put("gatePassed", gate.passed());
                 details.put("failed", gate.failed().stream().map(GateEvaluator.Condition::name).toList());
                 audit.record(model, version, "version.promoted", actor, reason, details);
+                outbox.append(EventTypes.VERSION_PROMOTED, model, new VersionPromoted(model, version, production,
+                        force && !gate.passed(), actor, why, Instant.now()));
                 return new Promotion(model, version, production, force && !gate.passed(), reason, gate.conditions());
             });
         } catch (ApiException ex) {
@@ -128,6 +132,8 @@ public class AliasService {
             aliases.delete(model, PREVIOUS);
             audit.record(model, previous, "production.rolled-back", actor, blankToNull(reason),
                     Map.of("from", production, "to", previous));
+            outbox.append(EventTypes.PRODUCTION_ROLLED_BACK, model, new ProductionRolledBack(model, production,
+                    previous, actor, blankToNull(reason), Instant.now()));
             return new Promotion(model, previous, production, false, blankToNull(reason), List.of());
         });
     }

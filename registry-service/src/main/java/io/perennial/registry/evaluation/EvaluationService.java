@@ -5,6 +5,9 @@ import io.perennial.registry.evaluation.EvaluationRequest.SegmentResult;
 import io.perennial.registry.version.AuditLog;
 import io.perennial.registry.version.VersionRepository;
 import io.perennial.support.web.ApiException;
+import io.perennial.contracts.events.EventTypes;
+import io.perennial.contracts.events.RegistryEvents.VersionEvaluated;
+import io.perennial.support.outbox.Outbox;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +25,15 @@ public class EvaluationService {
     private final VersionRepository versions;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
+    private final Outbox outbox;
 
     public EvaluationService(EvaluationRepository evaluations, VersionRepository versions, AuditLog audit,
-            TransactionTemplate transactions) {
+            TransactionTemplate transactions, Outbox outbox) {
         this.evaluations = evaluations;
         this.versions = versions;
         this.audit = audit;
         this.transactions = transactions;
+        this.outbox = outbox;
     }
 
     public Evaluation record(String model, int version, EvaluationRequest request, String actor) {
@@ -85,6 +90,9 @@ public class EvaluationService {
             details.put("servingVersion", request.servingVersion());
             details.put("averageAccuracy", s.averageAccuracy());
             audit.record(model, version, "version.evaluated", actor, null, details);
+            outbox.append(EventTypes.VERSION_EVALUATED, model, new VersionEvaluated(model, version, evaluationId,
+                    request.servingVersion(), s.averageAccuracy(), s.newestAccuracy(), s.maxForgetting(),
+                    summary.negativeFlipRate(), java.time.Instant.now()));
             return evaluationId;
         });
         return evaluations.find(id).orElseThrow();

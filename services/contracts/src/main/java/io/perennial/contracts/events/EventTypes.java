@@ -7,6 +7,9 @@ import io.perennial.contracts.events.JobEvents.JobRequested;
 import io.perennial.contracts.events.JobEvents.JobStatus;
 import io.perennial.contracts.events.RegistryEvents.AliasMoved;
 import io.perennial.contracts.events.RegistryEvents.ModelCreated;
+import io.perennial.contracts.events.RegistryEvents.ProductionRolledBack;
+import io.perennial.contracts.events.RegistryEvents.VersionEvaluated;
+import io.perennial.contracts.events.RegistryEvents.VersionPromoted;
 import io.perennial.contracts.events.RegistryEvents.VersionRegistered;
 import io.perennial.contracts.events.SampleEvents.LabelAssigned;
 import io.perennial.contracts.events.SampleEvents.PredictionServed;
@@ -46,11 +49,19 @@ public final class EventTypes {
             new EventType<>("io.perennial.version.registered", Topics.REGISTRY, "model", VersionRegistered.class);
     public static final EventType<AliasMoved> ALIAS_MOVED =
             new EventType<>("io.perennial.alias.moved", Topics.REGISTRY, "model", AliasMoved.class);
+    public static final EventType<VersionEvaluated> VERSION_EVALUATED =
+            new EventType<>("io.perennial.version.evaluated", Topics.REGISTRY, "model", VersionEvaluated.class);
+    public static final EventType<VersionPromoted> VERSION_PROMOTED =
+            new EventType<>("io.perennial.version.promoted", Topics.REGISTRY, "model", VersionPromoted.class);
+    public static final EventType<ProductionRolledBack> PRODUCTION_ROLLED_BACK =
+            new EventType<>("io.perennial.production.rolled-back", Topics.REGISTRY, "model",
+                    ProductionRolledBack.class);
 
     /** Every event type. */
     public static final List<EventType<?>> ALL = List.of(STREAM_CREATED, STREAM_UPDATED, STREAM_DELETED,
             LABEL_ASSIGNED, PREDICTION_SERVED, DRIFT_DETECTED, DRIFT_RESOLVED, JOB_REQUESTED, JOB_STATUS,
-            MODEL_CREATED, VERSION_REGISTERED, ALIAS_MOVED);
+            MODEL_CREATED, VERSION_REGISTERED, ALIAS_MOVED, VERSION_EVALUATED, VERSION_PROMOTED,
+            PRODUCTION_ROLLED_BACK);
 
     private static final Map<String, EventType<?>> BY_TYPE =
             ALL.stream().collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));

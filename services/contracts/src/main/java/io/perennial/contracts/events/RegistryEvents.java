@@ -21,4 +21,30 @@ public final class RegistryEvents {
     public record AliasMoved(String model, String alias, int version, Integer previousVersion, String actor,
             String reason, Instant movedAt) {
     }
+
+    /**
+     * An evaluation report was attached to a version.
+     *
+     * @param servingVersion the version the flip rates were measured against, or null
+     * @param maxForgetting the largest accuracy drop on any older segment
+     * @param negativeFlipRate flip rate against the serving version, or null
+     */
+    public record VersionEvaluated(String model, int version, long evaluationId, Integer servingVersion,
+            double averageAccuracy, double newestAccuracy, double maxForgetting, Double negativeFlipRate,
+            Instant evaluatedAt) {
+    }
+
+    /**
+     * A version became {@code production} (also announced as two {@code alias.moved} events).
+     *
+     * @param forced promoted although the gate failed (an operator's decision, with a reason)
+     */
+    public record VersionPromoted(String model, int version, Integer previousVersion, boolean forced, String actor,
+            String reason, Instant promotedAt) {
+    }
+
+    /** {@code production} moved back to {@code previous}. */
+    public record ProductionRolledBack(String model, int fromVersion, int toVersion, String actor, String reason,
+            Instant rolledBackAt) {
+    }
 }
