@@ -61,9 +61,16 @@ public final class ContinualLearner implements AutoCloseable {
     /** File holding the router's projection and descriptors. */
     public static final String ROUTER_FILE = "router.safetensors";
 
+    /** JSON object regime → adapter, for regimes served by an adapter of another name (after a merge). */
+    public static final String REGIME_ADAPTERS_FILE = "regime_adapters.json";
+
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
+
     private final Network base;
     private final RoutedModel routed;
     private final Map<String, LoraAdapter> adapters = new LinkedHashMap<>();
+    private final Map<String, String> regimeAdapters = new LinkedHashMap<>();
 
     private ContinualLearner(Network base, RoutedModel routed) {
         this.base = base;
@@ -232,6 +239,60 @@ public final class ContinualLearner implements AutoCloseable {
     }
 
     /**
+     * Merges the adapters of several regimes into one adapter that then serves all of them: the router keeps every
+     * regime's descriptor (routing is unchanged), the sources are closed and dropped. This is how a model keeps its
+     * adapter count bounded; whether the merge keeps each regime's accuracy is for the evaluation and the gate to say.
+     *
+     * @param mergedName name of the merged adapter
+     * @param regimes regimes whose adapters are merged (each currently served by an adapter)
+     * @param method merge method
+     * @param options merge hyperparameters
+     * @param r rank of the merged adapter
+     * @param alpha α of the merged adapter
+     * @return the merged adapter (owned by the learner)
+     */
+    public LoraAdapter mergeRegimes(String mergedName, List<String> regimes, MergeMethod method, MergeOptions options,
+            int r, double alpha) {
+        if (adapters.containsKey(mergedName) || routed.router().regimeNames().contains(mergedName)) {
+            throw new IllegalArgumentException("name '" + mergedName + "' is already taken");
+        }
+        java.util.LinkedHashSet<LoraAdapter> sources = new java.util.LinkedHashSet<>();
+        for (String regime : regimes) {
+            LoraAdapter a = BASE_REGIME.equals(regime) ? null : routed.adapterOf(regime);
+            if (a == null) {
+                throw new IllegalArgumentException("regime '" + regime + "' has no adapter to merge");
+            }
+            sources.add(a);
+        }
+        LoraAdapter merged = AdapterMerger.refactorize(mergedName, base, List.copyOf(sources), method, options, r, alpha);
+        for (String regime : regimes) {
+            routed.replaceAdapter(regime, merged);
+            regimeAdapters.put(regime, mergedName);
+        }
+        adapters.put(mergedName, merged);
+        for (LoraAdapter source : sources) {
+            boolean stillServing = routed.regimes().stream().anyMatch(x -> x.adapter() == source);
+            if (!stillServing) {
+                adapters.remove(source.name());
+                regimeAdapters.values().removeIf(source.name()::equals);
+                source.close();
+            }
+        }
+        return merged;
+    }
+
+    /** The adapter serving each regime that has one, by name. */
+    public Map<String, String> regimeAdapterNames() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (RoutedModel.Regime r : routed.regimes()) {
+            if (r.adapter() != null) {
+                out.put(r.name(), r.adapter().name());
+            }
+        }
+        return out;
+    }
+
+    /**
      * Folds merged adapters into a copy of the base.
      *
      * @param names adapters
@@ -290,6 +351,9 @@ public final class ContinualLearner implements AutoCloseable {
             AdapterIO.save(a, dir.resolve("adapters").resolve(a.name()));
         }
         Safetensors.write(routed.router().toSafetensors(), dir.resolve(ROUTER_FILE));
+        if (!regimeAdapters.isEmpty()) {
+            Files.writeString(dir.resolve(REGIME_ADAPTERS_FILE), JSON.writeValueAsString(regimeAdapters));
+        }
     }
 
     /**
@@ -306,23 +370,37 @@ public final class ContinualLearner implements AutoCloseable {
             AdapterRouter router = AdapterRouter.fromSafetensors(Safetensors.read(dir.resolve(ROUTER_FILE)));
             RoutedModel routed = new RoutedModel(base, router);
             ContinualLearner cl = new ContinualLearner(base, routed);
+            Map<String, String> shared = new LinkedHashMap<>();
+            Path mapping = dir.resolve(REGIME_ADAPTERS_FILE);
+            if (Files.exists(mapping)) {
+                JSON.readTree(Files.readString(mapping)).properties()
+                        .forEach(e -> shared.put(e.getKey(), e.getValue().asString()));
+            }
             for (String regime : router.regimeNames()) {
                 if (BASE_REGIME.equals(regime)) {
                     routed.attach(regime, null);
                     continue;
                 }
-                Path ad = dir.resolve("adapters").resolve(regime);
-                if (!Files.isDirectory(ad)) {
-                    throw new IOException(dir + ": router names regime '" + regime + "' but adapters/" + regime + " is missing");
-                }
-                LoraAdapter a = AdapterIO.load(ad, base.spec());
-                if (!a.baseFingerprint().equals(base.fingerprint())) {
-                    a.close();
-                    throw new IllegalArgumentException("adapter '" + regime + "' was trained on base " + a.baseFingerprint()
-                            + ", not on " + base.fingerprint());
+                String name = shared.getOrDefault(regime, regime);
+                LoraAdapter a = cl.adapters.get(name);
+                if (a == null) {
+                    Path ad = dir.resolve("adapters").resolve(name);
+                    if (!Files.isDirectory(ad)) {
+                        throw new IOException(dir + ": router names regime '" + regime + "' but adapters/" + name
+                                + " is missing");
+                    }
+                    a = AdapterIO.load(ad, base.spec());
+                    if (!a.baseFingerprint().equals(base.fingerprint())) {
+                        a.close();
+                        throw new IllegalArgumentException("adapter '" + name + "' was trained on base "
+                                + a.baseFingerprint() + ", not on " + base.fingerprint());
+                    }
+                    cl.adapters.put(name, a);
                 }
                 routed.attach(regime, a);
-                cl.adapters.put(regime, a);
+                if (!name.equals(regime)) {
+                    cl.regimeAdapters.put(regime, name);
+                }
             }
             return cl;
         } catch (IOException | RuntimeException e) {

@@ -82,6 +82,39 @@ class ContinualLearnerTest {
     }
 
     @Test
+    void mergedRegimesShareOneAdapterKeepTheirRoutingAndSurviveSaveAndLoad(@TempDir Path dir) throws Exception {
+        LabeledData digits = UciDigits.load();
+        SegmentedStream stream = SegmentedStream.build(digits.range(0, 1400), digits.range(1400, 1797),
+                List.of(DomainShift.identity(), DomainShift.rotation(90), DomainShift.rotation(180)), 400, 100, 3);
+        List<LabeledData> probes = stream.probes();
+        MlpSpec spec = new MlpSpec(64, List.of(48), 10, Activation.RELU);
+        TrainingConfig cfg = TrainingConfig.builder().optEpochs(10).optBatchSize(32).optLearningRate(3e-3).optSeed(5).build();
+        try (ContinualLearner cl = ContinualLearner.trainBase(spec, stream.segment(0).train(), cfg, TrainingListener.NONE,
+                new RouterConfig(16, Double.NaN, 0.99, 1.0))) {
+            cl.trainAdapter("rot90", stream.segment(1).train(), new LoraOptions(8, 16, List.of(), 1), cfg, TrainingListener.NONE);
+            cl.trainAdapter("rot180", stream.segment(2).train(), new LoraOptions(8, 16, List.of(), 2), cfg, TrainingListener.NONE);
+            LoraAdapter merged = cl.mergeRegimes("merge-1", List.of("rot90", "rot180"), MergeMethod.TIES,
+                    MergeOptions.defaults(), 8, 16);
+            assertThat(cl.adapters().keySet()).containsExactly("merge-1");
+            assertThat(cl.regimeAdapterNames()).containsEntry("rot90", "merge-1").containsEntry("rot180", "merge-1");
+            assertThat(cl.routedModel().router().regimeNames()).containsExactly("base", "rot90", "rot180");
+            assertThat(cl.routedModel().adapterOf("rot90")).isSameAs(merged);
+            assertThatThrownBy(() -> cl.mergeRegimes("x", List.of("base"), MergeMethod.TIES, MergeOptions.defaults(), 8, 16))
+                    .hasMessageContaining("no adapter");
+
+            cl.save(dir);
+            try (ContinualLearner back = ContinualLearner.load(dir)) {
+                assertThat(back.adapters().keySet()).containsExactly("merge-1");
+                assertThat(back.regimeAdapterNames()).containsEntry("rot90", "merge-1").containsEntry("rot180", "merge-1");
+                for (LabeledData probe : probes) {
+                    assertThat(back.predict(probe, RoutingMode.HARD).predictions().classes())
+                            .containsExactly(cl.predict(probe, RoutingMode.HARD).predictions().classes());
+                }
+            }
+        }
+    }
+
+    @Test
     void cnnBaseIsDeterministicGivenTheSeed() {
         LabeledData digits = UciDigits.load().range(0, 300);
         CnnSpec spec = new CnnSpec(1, 8, 8, List.of(4), 3, 16, 10, null);

@@ -105,6 +105,27 @@ public final class RoutedModel {
     }
 
     /**
+     * Serves an existing regime with another adapter (for example a merge of several regimes' adapters); the regime's
+     * descriptor stays, so routing is unchanged.
+     *
+     * @param name regime name
+     * @param adapter the adapter that now serves it
+     */
+    public synchronized void replaceAdapter(String name, LoraAdapter adapter) {
+        if (!adapter.baseFingerprint().equals(base.fingerprint())) {
+            throw new IllegalArgumentException("adapter '" + adapter.name() + "' was trained on base "
+                    + adapter.baseFingerprint() + ", not on this model's base " + base.fingerprint());
+        }
+        for (int i = 0; i < regimes.size(); i++) {
+            if (regimes.get(i).name().equals(name)) {
+                regimes.set(i, new Regime(name, adapter));
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no regime '" + name + "'");
+    }
+
+    /**
      * Removes a regime and its descriptor.
      *
      * @param name regime name
