@@ -90,6 +90,19 @@ class StreamRegistrationIT {
         assertProblem(http.postJson("/v1/streams", ADMIN,
                 "{\"name\":\"x\",\"inputShape\":[1000,1000,10],\"labels\":[\"a\",\"b\"]}"), 400);
         assertProblem(http.postJson("/v1/streams", ADMIN, "{\"name\":\"x\",\"inputShape\":\"wide\"}"), 400);
+        // The model family must be a valid spec that fits the samples and the labels.
+        HttpResponse<String> family = http.postJson("/v1/streams", ADMIN, "{\"name\":\"x\",\"inputShape\":[4],"
+                + "\"labels\":[\"a\",\"b\"],\"modelFamily\":{\"family\":\"mlp\",\"input_dim\":5,\"hidden\":[8],"
+                + "\"classes\":2}}");
+        assertProblem(family, 400);
+        assertThat(family.body()).contains("\"field\":\"modelFamily\"").contains("5 inputs");
+        assertProblem(http.postJson("/v1/streams", ADMIN, "{\"name\":\"x\",\"inputShape\":[4],"
+                + "\"labels\":[\"a\",\"b\"],\"modelFamily\":{\"family\":\"transformer\"}}"), 400);
+        // Without one, the default is written in the canonical form every service reads.
+        HttpResponse<String> defaulted = http.postJson("/v1/streams", ADMIN,
+                "{\"name\":\"fam\",\"inputShape\":[4],\"labels\":[\"a\",\"b\"]}");
+        assertThat(defaulted.statusCode()).isEqualTo(201);
+        assertThat(defaulted.body()).contains("\"input_dim\":4").contains("\"family\":\"mlp\"");
     }
 
     @Test

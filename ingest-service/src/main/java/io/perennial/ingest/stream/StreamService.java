@@ -172,13 +172,14 @@ public class StreamService {
     /**
      * The stream's model family in the shared canonical form of {@code perennial-formats}: the given one, validated
      * against the input shape and the labels, or by default an MLP for flat inputs and a small CNN for
-     * {@code [c, h, w]} images.
+     * {@code [c, h, w]} images of at least 8 × 8.
      */
     static Map<String, Object> modelFamily(Map<String, Object> given, List<Integer> shape, int classes) {
         int features = shape.stream().reduce(1, Math::multiplyExact);
         ModelFamilySpec spec;
         if (given == null || given.isEmpty()) {
-            spec = shape.size() == 3
+            // Convolutions only for real images; tiny grids get an MLP over their flattened values.
+            spec = shape.size() == 3 && shape.get(1) >= 8 && shape.get(2) >= 8
                     ? new CnnSpec(shape.get(0), shape.get(1), shape.get(2), List.of(16, 32), 3, 128, classes,
                             Activation.RELU)
                     : new MlpSpec(features, List.of(256), classes, Activation.RELU);
