@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param probes earlier segments whose held-out samples the candidate is evaluated on, oldest first
  */
 record JobParameters(StreamSpec stream, String segment, int probeEvery, List<Probe> probes, int epochs, int rank,
-        double alpha, long seed, double learningRate, int batchSize, double validationFraction) {
+        double alpha, long seed, double learningRate, int batchSize, double validationFraction, List<String> sources,
+        String method, double density) {
 
     /** An earlier segment: its name and offset window. */
     record Probe(String segment, Map<Integer, Long> fromOffsets, Map<Integer, Long> toOffsets) {
@@ -52,7 +53,15 @@ record JobParameters(StreamSpec stream, String segment, int probeEvery, List<Pro
         return new JobParameters(spec, s, probeEvery, List.copyOf(probes), intOf(p, "epochs", 10), rank,
                 doubleOf(p, "alpha", 2.0 * rank), intOf(p, "seed", 42), doubleOf(p, "learningRate",
                         job.kind() == io.perennial.contracts.events.JobEvents.JobKind.TRAIN_BASE ? 1e-3 : 3e-3),
-                intOf(p, "batchSize", 64), doubleOf(p, "validationFraction", 0.1));
+                intOf(p, "batchSize", 64), doubleOf(p, "validationFraction", 0.1), sources(p),
+                String.valueOf(p.getOrDefault("method", "ties")), doubleOf(p, "density", io.perennial.learning.merge.MergeOptions.defaults().density()));
+    }
+
+    private static List<String> sources(Map<String, Object> p) {
+        if (!(p.get("sources") instanceof List<?> list)) {
+            return List.of();
+        }
+        return list.stream().map(String::valueOf).toList();
     }
 
     private static int intOf(Map<String, Object> p, String key, int fallback) {

@@ -12,6 +12,8 @@ import io.perennial.learning.evaluation.Predictions;
 import io.perennial.learning.evaluation.ProbeReport;
 import io.perennial.learning.lora.LoraAdapter;
 import io.perennial.learning.lora.LoraOptions;
+import io.perennial.learning.merge.MergeMethod;
+import io.perennial.learning.merge.MergeOptions;
 import io.perennial.learning.routing.RouterConfig;
 import io.perennial.learning.routing.RoutingMode;
 import io.perennial.learning.training.TrainingConfig;
@@ -96,8 +98,11 @@ public class TrainingJobRunner {
         } catch (RuntimeException ex) {
             throw new JobFailedException("malformed job: " + ex.getMessage(), false, ex);
         }
-        if (job.kind() != JobKind.TRAIN_BASE && job.kind() != JobKind.TRAIN_ADAPTER) {
+        if (job.kind() == JobKind.EVALUATE) {
             throw new JobFailedException(job.kind() + " jobs are not supported by this worker", false, null);
+        }
+        if (job.kind() == JobKind.MERGE && params.sources().isEmpty()) {
+            throw new JobFailedException("malformed job: a merge names its source regimes in 'sources'", false, null);
         }
         String model = job.stream();
         RegistryRetry retry = new RegistryRetry(properties.getRegistryRetryTimeout(), cancelled);
@@ -116,17 +121,23 @@ public class TrainingJobRunner {
             for (JobParameters.Probe earlier : params.probes()) {
                 readProbe(params, earlier).ifPresent(probes::add);
             }
-            split = windows.read(params.stream(), job.fromOffsets(), job.toOffsets()).split(params.probeEvery());
+            split = job.kind() == JobKind.MERGE ? null
+                    : windows.read(params.stream(), job.fromOffsets(), job.toOffsets()).split(params.probeEvery());
         } catch (DataAgedOutException ex) {
             throw new JobFailedException(ex.getMessage(), false, ex);
         } catch (IllegalArgumentException ex) {
             throw new JobFailedException("cannot read the training window: " + ex.getMessage(), false, ex);
         }
-        if (split.train().isEmpty() || split.probe().isEmpty()) {
+        if (split != null && (split.train().isEmpty() || split.probe().isEmpty())) {
             throw new JobFailedException("window too small: " + split.train().size() + " training and "
                     + split.probe().size() + " probe samples", false, null);
         }
-        probes.add(new Probe(params.segment(), split.probe()));
+        if (split != null) {
+            probes.add(new Probe(params.segment(), split.probe()));
+        }
+        if (probes.isEmpty()) {
+            throw new JobFailedException("no probe to evaluate on: every segment aged out", false, null);
+        }
         List<LabeledData> probeData = probes.stream().map(Probe::data).toList();
         ProgressListener listener = new ProgressListener(job, cancelled);
         TrainingConfig cfg = TrainingConfig.builder().optEpochs(params.epochs()).optBatchSize(params.batchSize())
@@ -136,8 +147,35 @@ public class TrainingJobRunner {
         Integer parent = null;
         Integer serving = null;
         List<Predictions> servingPredictions = null;
+        Map<String, String> mergedFrom = Map.of();
         ContinualLearner learner;
-        if (job.kind() == JobKind.TRAIN_BASE) {
+        if (job.kind() == JobKind.MERGE) {
+            serving = retry.call("find the serving version", () -> registry.production(model))
+                    .orElseThrow(() -> new JobFailedException("model " + model + " has no production version to merge",
+                            false, null));
+            parent = serving;
+            int from = parent;
+            learner = retry.call("download version " + from, () -> versions.load(model, from));
+            try {
+                servingPredictions = learner.predictProbes(probeData);
+                Map<String, String> before = learner.regimeAdapterNames();
+                mergedFrom = new LinkedHashMap<>();
+                for (String regime : params.sources()) {
+                    mergedFrom.put(regime, before.get(regime));
+                }
+                reporter.phase(job, "merging " + params.sources() + " with " + params.method());
+                learner.mergeRegimes(params.segment(), params.sources(), MergeMethod.parse(params.method()),
+                        new MergeOptions(0, params.density(), MergeOptions.defaults().dropRate(), params.seed(),
+                                MergeOptions.defaults().breadcrumbsTop(), MergeOptions.defaults().breadcrumbsBottom()), params.rank(),
+                        params.alpha());
+            } catch (IllegalArgumentException ex) {
+                learner.close();
+                throw new JobFailedException("cannot merge " + params.sources() + ": " + ex.getMessage(), false, ex);
+            } catch (RuntimeException ex) {
+                learner.close();
+                throw ex;
+            }
+        } else if (job.kind() == JobKind.TRAIN_BASE) {
             learner = train(() -> ContinualLearner.trainBase(family, split.train(), cfg, listener, RouterConfig.defaults()));
         } else {
             serving = retry.call("find the serving version", () -> registry.production(model)).orElse(null);
@@ -164,11 +202,12 @@ public class TrainingJobRunner {
             }
             reporter.phase(job, "evaluating");
             ProbeReport report = candidate.evaluate(probeData, servingPredictions);
-            double latencyMs = latencyMs(candidate, split.probe());
+            double latencyMs = latencyMs(candidate, probes.get(probes.size() - 1).data());
             Path dir = Files.createTempDirectory("perennial-job-");
             try {
                 candidate.save(dir);
-                Map<String, Object> version = versionRequest(job, params, parent, candidate, dir, retry, listener);
+                Map<String, Object> version = versionRequest(job, params, parent, candidate, dir, retry, listener,
+                        mergedFrom);
                 int number = retry.call("register the version", () -> registry.register(model, version));
                 Map<String, Object> evaluation = evaluation(probes, report, serving, latencyMs, candidate, family);
                 retry.call("attach the evaluation", () -> {
@@ -215,7 +254,8 @@ public class TrainingJobRunner {
     }
 
     private Map<String, Object> versionRequest(JobRequested job, JobParameters params, Integer parent,
-            ContinualLearner candidate, Path dir, RegistryRetry retry, ProgressListener listener) throws IOException {
+            ContinualLearner candidate, Path dir, RegistryRetry retry, ProgressListener listener,
+            Map<String, String> mergedFrom) throws IOException {
         String model = job.stream();
         List<Map<String, Object>> artifacts = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
@@ -225,7 +265,6 @@ public class TrainingJobRunner {
                 artifacts.add(Map.of("name", name, "sha256", sha));
             }
         }
-        Map<String, Object> segment = segment(job);
         List<Map<String, Object>> adapters = new ArrayList<>();
         Map<String, Object> segments = new LinkedHashMap<>();
         if (parent != null) {
@@ -234,11 +273,13 @@ public class TrainingJobRunner {
             segments.putAll(JSON.convertValue(p.path("router").path("segments"), MAP) == null ? Map.of()
                     : JSON.convertValue(p.path("router").path("segments"), MAP));
         }
-        segments.put(params.segment(), segment);
+        if (job.kind() != JobKind.MERGE) {
+            segments.put(params.segment(), segment(job));
+        }
         if (job.kind() == JobKind.TRAIN_ADAPTER) {
             LoraAdapter adapter = candidate.adapters().get(params.segment());
             adapters.add(Map.of("name", params.segment(), "rank", adapter.config().r(), "alpha",
-                    adapter.config().loraAlpha(), "targetModules", adapter.targets(), "segment", segment));
+                    adapter.config().loraAlpha(), "targetModules", adapter.targets(), "segment", segment(job)));
         }
         Map<String, Object> metrics = new LinkedHashMap<>();
         TrainingSummary summary = listener.summary;
@@ -249,18 +290,37 @@ public class TrainingJobRunner {
             metrics.put("trainableParameters", (double) summary.trainableParameters());
         }
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("kind", job.kind() == JobKind.TRAIN_BASE ? "base" : "adapter");
+        v.put("kind", switch (job.kind()) {
+            case TRAIN_BASE -> "base";
+            case MERGE -> "merge";
+            default -> "adapter";
+        });
+        if (job.kind() == JobKind.MERGE) {
+            // The version lists the adapters it still holds as trained; the merged one is in the recipe and router.
+            adapters.removeIf(a -> mergedFrom.containsValue(String.valueOf(a.get("name"))));
+            List<Map<String, Object>> sources = new ArrayList<>();
+            new java.util.LinkedHashSet<>(mergedFrom.values()).forEach(a -> sources.add(Map.of("version", parent,
+                    "adapter", a)));
+            v.put("merge", Map.of("method", params.method(), "density", params.density(), "seed", params.seed(),
+                    "sources", sources));
+        }
         if (parent != null) {
             v.put("parentVersion", parent);
         }
         v.put("jobId", job.jobId());
         v.put("adapters", adapters);
         v.put("router", Map.of("regimes", candidate.routedModel().router().regimeNames(), "segments", segments,
-                "file", ContinualLearner.ROUTER_FILE));
+                "file", ContinualLearner.ROUTER_FILE, "regimeAdapters", candidate.regimeAdapterNames()));
         v.put("metrics", metrics);
         v.put("artifacts", artifacts);
-        v.put("description", (job.kind() == JobKind.TRAIN_BASE ? "base model" : "adapter " + params.segment())
-                + " trained by " + reporter.worker() + " on offsets " + job.fromOffsets() + ".." + job.toOffsets());
+        v.put("description", switch (job.kind()) {
+            case TRAIN_BASE -> "base model trained by " + reporter.worker() + " on offsets " + job.fromOffsets() + ".."
+                    + job.toOffsets();
+            case MERGE -> "adapters of " + params.sources() + " merged (" + params.method() + ") into "
+                    + params.segment() + " by " + reporter.worker();
+            default -> "adapter " + params.segment() + " trained by " + reporter.worker() + " on offsets "
+                    + job.fromOffsets() + ".." + job.toOffsets();
+        });
         return v;
     }
 

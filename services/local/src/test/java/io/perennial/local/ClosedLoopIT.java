@@ -96,6 +96,35 @@ class ClosedLoopIT {
             assertThat(after).as("no worse on the old regime than the gate allows")
                     .isGreaterThanOrEqualTo(before - DemoRun.GATE_MAX_FORGETTING);
             assertThat(segments.get(1).path("accuracy").asDouble()).isGreaterThan(0.7);
+
+            // An operator merges the adapter (the policy would at more than maxAdapters): a candidate like any other.
+            JsonNode merge = api.post("trainer-service", "/v1/jobs", java.util.Map.of("stream", "loop", "kind", "MERGE",
+                    "fromOffsets", java.util.Map.of(), "toOffsets", java.util.Map.of(), "parameters",
+                    java.util.Map.of("sources", java.util.List.of("seg-1"), "method", "ties"))).require("merge").body();
+            String mergeId = merge.path("id").asString();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
+                JsonNode j = api.get("trainer-service", "/v1/jobs/" + mergeId).body();
+                return j.path("promotion").isString() || j.path("state").asString().equals("FAILED");
+            });
+            JsonNode mergeJob = api.get("trainer-service", "/v1/jobs/" + mergeId).body();
+            assertThat(mergeJob.path("state").asString()).as(mergeJob.toString()).isEqualTo("SUCCEEDED");
+            int mergeVersion = mergeJob.path("version").asInt();
+            JsonNode merged = api.get("registry-service", "/v1/models/loop/versions/" + mergeVersion).body();
+            assertThat(merged.path("kind").asString()).isEqualTo("merge");
+            assertThat(merged.path("merge").path("method").asString()).isEqualTo("ties");
+            assertThat(merged.path("merge").path("sources").get(0).path("adapter").asString()).isEqualTo("seg-1");
+            assertThat(merged.path("router").path("regimeAdapters").path("seg-1").asString()).isEqualTo("merge-1");
+            assertThat(api.get("registry-service", "/v1/models/loop/versions/" + mergeVersion + "/lineage").body()
+                    .toString()).contains("merged-from");
+            assertThat(api.get("registry-service", "/v1/models/loop/versions/" + mergeVersion + "/evaluations")
+                    .body().get(0).path("servingVersion").asInt()).isEqualTo(rotated.version());
+            assertThat(mergeJob.path("promotion").asString()).isIn("PROMOTED", "BLOCKED");
+            if (mergeJob.path("promotion").asString().equals("PROMOTED")) {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> api.post("gpu-worker",
+                        "/v1/streams/loop/predict", java.util.Map.of("samples", java.util.List.of(java.util.Map.of(
+                                "features", data.regimes().get(1).test().row(0))), "publish", false))
+                        .body().path("version").asInt() == mergeVersion);
+            }
         }
     }
 }

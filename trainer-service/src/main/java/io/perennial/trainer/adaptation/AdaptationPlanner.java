@@ -68,7 +68,39 @@ public class AdaptationPlanner {
         if (base.get().state() != JobState.SUCCEEDED) {
             return Optional.empty(); // a failed base waits for an operator's retry
         }
-        return planAdapter(stream, policy, base.get());
+        Optional<Job> adapter = planAdapter(stream, policy, base.get());
+        return adapter.isPresent() ? adapter : planMerge(stream, policy);
+    }
+
+    /**
+     * Keeps at most {@code maxAdapters} distinct adapters in production: merges the oldest ones (the policy's method)
+     * into a candidate like any other, which the gate then accepts or refuses. One attempt per promotion: after a
+     * refused merge the planner waits for the next promoted adapter.
+     */
+    private Optional<Job> planMerge(String stream, AdaptationPolicy policy) {
+        List<Job> promoted = jobs.promotedChanges(stream);
+        if (promoted.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Job> lastMerge = jobs.latest(stream, JobKind.MERGE);
+        if (lastMerge.isPresent() && lastMerge.get().createdAt().isAfter(promoted.get(promoted.size() - 1).updatedAt())) {
+            return Optional.empty();
+        }
+        List<MergePlanner.Change> changes = promoted.stream().map(j -> j.kind() == JobKind.MERGE
+                ? MergePlanner.Change.merge(sources(j)) : MergePlanner.Change.adapter(j.segment())).toList();
+        List<String> regimes = MergePlanner.regimesToMerge(changes, policy.maxAdapters());
+        if (regimes.isEmpty()) {
+            return Optional.empty();
+        }
+        Job job = jobService.submit(stream, JobKind.MERGE, Map.of(), Map.of(), Map.of("sources", regimes), ACTOR);
+        log.info("Stream {} serves more than {} adapters: merge job {} for {}", stream, policy.maxAdapters(), job.id(),
+                regimes);
+        return Optional.of(job);
+    }
+
+    private static List<String> sources(Job merge) {
+        return merge.parameters().get("sources") instanceof List<?> list
+                ? list.stream().map(String::valueOf).toList() : List.of();
     }
 
     private Optional<Job> planBase(String stream, AdaptationPolicy policy) {

@@ -63,6 +63,12 @@ public class JobRepository {
                 + "AND kind IN ('TRAIN_BASE', 'TRAIN_ADAPTER') ORDER BY finished_at, created_at", this::map, stream);
     }
 
+    /** The stream's adapter and merge jobs whose versions were promoted, in promotion order. */
+    public List<Job> promotedChanges(String stream) {
+        return jdbc.query("SELECT * FROM jobs WHERE stream = ? AND state = 'SUCCEEDED' AND promotion = 'PROMOTED' "
+                + "AND kind IN ('TRAIN_ADAPTER', 'MERGE') ORDER BY updated_at, finished_at", this::map, stream);
+    }
+
     /** Succeeded jobs whose registered version has not been promoted or left as a candidate yet, locked. */
     public List<Job> lockAwaitingPromotion(int limit) {
         return jdbc.query("SELECT * FROM jobs WHERE state = 'SUCCEEDED' AND version IS NOT NULL AND promotion IS NULL "

@@ -55,11 +55,20 @@ public class JobService {
         if (!StreamName.isValid(stream)) {
             throw ApiException.badRequest("invalid stream name").with("field", "stream");
         }
-        if (kind != JobKind.TRAIN_BASE && kind != JobKind.TRAIN_ADAPTER) {
-            throw ApiException.badRequest(kind + " jobs are not run by gpu-worker yet; only TRAIN_BASE and "
-                    + "TRAIN_ADAPTER are").with("field", "kind");
+        if (kind == JobKind.EVALUATE) {
+            throw ApiException.badRequest("EVALUATE jobs are not run by gpu-worker yet; TRAIN_BASE, TRAIN_ADAPTER "
+                    + "and MERGE are").with("field", "kind");
         }
-        validateWindow(from, to);
+        if (kind == JobKind.MERGE) {
+            from = from == null ? Map.of() : from;
+            to = to == null ? Map.of() : to;
+            if (!from.isEmpty() || !to.isEmpty()) {
+                throw ApiException.badRequest("a merge reads no samples: leave fromOffsets and toOffsets empty")
+                        .with("field", "fromOffsets");
+            }
+        } else {
+            validateWindow(from, to);
+        }
         PolicyRepository.StreamPolicy policy = policies.lock(stream)
                 .orElseThrow(() -> ApiException.notFound("no stream '" + stream + "' known to trainer-service"));
         StreamSpec spec = policies.spec(stream)
@@ -68,7 +77,11 @@ public class JobService {
                 .noneMatch(j -> j.kind() == JobKind.TRAIN_BASE)) {
             throw ApiException.conflict("stream '" + stream + "' has no trained base model yet; an adapter needs one");
         }
-        String segment = TrainingParameters.segmentName(kind, jobs.count(stream, JobKind.TRAIN_ADAPTER));
+        if (kind == JobKind.MERGE) {
+            requireMergeSources(stream, overrides);
+        }
+        String segment = TrainingParameters.segmentName(kind, jobs.count(stream,
+                kind == JobKind.MERGE ? JobKind.MERGE : JobKind.TRAIN_ADAPTER));
         Map<String, Object> parameters;
         try {
             parameters = TrainingParameters.of(kind, segment, spec, policy.policy(), jobs.learnedSegments(stream),
@@ -83,6 +96,21 @@ public class JobService {
         log.info("Job {} queued: {} of stream {} as segment {} on offsets {}..{} by {}", id, kind, stream, segment,
                 from, to, actor);
         return job;
+    }
+
+    private void requireMergeSources(String stream, Map<String, Object> overrides) {
+        if (!(overrides.get("sources") instanceof List<?> sources) || sources.isEmpty()) {
+            throw ApiException.badRequest("a merge names the regimes whose adapters it merges in parameters.sources")
+                    .with("field", "parameters.sources");
+        }
+        List<String> adapters = jobs.learnedSegments(stream).stream().filter(j -> j.kind() == JobKind.TRAIN_ADAPTER)
+                .map(Job::segment).toList();
+        for (Object source : sources) {
+            if (!adapters.contains(String.valueOf(source))) {
+                throw ApiException.badRequest("'" + source + "' is not an adapter segment of stream '" + stream
+                        + "' (known: " + adapters + ")").with("field", "parameters.sources");
+            }
+        }
     }
 
     /** Cancels a job that is not over yet. */

@@ -27,8 +27,13 @@ final class TrainingParameters {
     private TrainingParameters() {
     }
 
-    static String segmentName(JobKind kind, int earlierAdapterJobs) {
-        return kind == JobKind.TRAIN_BASE ? "base" : "seg-" + (earlierAdapterJobs + 1);
+    /** {@code base}, {@code seg-<n>} for the n-th adapter job, {@code merge-<n>} for the n-th merge job. */
+    static String segmentName(JobKind kind, int earlierJobsOfKind) {
+        return switch (kind) {
+            case TRAIN_BASE -> "base";
+            case MERGE -> "merge-" + (earlierJobsOfKind + 1);
+            default -> "seg-" + (earlierJobsOfKind + 1);
+        };
     }
 
     static Map<String, Object> of(JobKind kind, String segment, StreamSpec spec, AdaptationPolicy policy,
@@ -36,6 +41,10 @@ final class TrainingParameters {
         Map<String, Object> p = new LinkedHashMap<>();
         if (kind == JobKind.TRAIN_BASE) {
             p.put("epochs", policy.baseEpochs());
+        } else if (kind == JobKind.MERGE) {
+            p.put("method", policy.mergeMethod());
+            p.put("rank", policy.adapterRank());
+            p.put("alpha", 2.0 * policy.adapterRank());
         } else {
             p.put("epochs", policy.adapterEpochs());
             p.put("rank", policy.adapterRank());
@@ -52,7 +61,7 @@ final class TrainingParameters {
         p.put("stream", JSON.convertValue(spec, MAP));
         p.put("probeEvery", policy.probeEvery());
         List<Map<String, Object>> probes = new ArrayList<>();
-        if (kind == JobKind.TRAIN_ADAPTER) {
+        if (kind != JobKind.TRAIN_BASE) {
             for (Job s : learnedSegments) {
                 probes.add(Map.of("segment", s.segment(), "fromOffsets", s.fromOffsets(), "toOffsets", s.toOffsets()));
             }
