@@ -124,6 +124,13 @@ class JobLifecycleIT {
         // An adapter needs a base model first; a policy can be changed within its rules.
         assertProblem(http.postJson("/v1/jobs", ADMIN, "{\"stream\":\"s3\",\"kind\":\"TRAIN_ADAPTER\","
                 + WINDOW + "}"), 409);
+        // A merge names adapter segments the stream has, and reads no samples.
+        assertProblem(http.postJson("/v1/jobs", ADMIN, "{\"stream\":\"s3\",\"kind\":\"MERGE\",\"fromOffsets\":{},"
+                + "\"toOffsets\":{},\"parameters\":{\"sources\":[\"seg-1\"]}}"), 400);
+        assertProblem(http.postJson("/v1/jobs", ADMIN, "{\"stream\":\"s3\",\"kind\":\"MERGE\",\"fromOffsets\":{},"
+                + "\"toOffsets\":{}}"), 400);
+        assertProblem(http.postJson("/v1/jobs", ADMIN, "{\"stream\":\"s3\",\"kind\":\"MERGE\"," + WINDOW
+                + ",\"parameters\":{\"sources\":[\"seg-1\"]}}"), 400);
         HttpResponse<String> changed = http.putJson("/v1/policies/s3", ADMIN, "{\"minSamplesAfterDrift\":300}");
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
         assertThat(changed.body()).contains("\"minSamplesAfterDrift\":300").contains("\"baseWindow\":1000");
