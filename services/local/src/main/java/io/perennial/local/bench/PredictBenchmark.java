@@ -78,13 +78,55 @@ public final class PredictBenchmark {
                 baseline = inProcess(model, rows.range(0, BATCH), seconds);
             }
             Result single = http(api, body, 1, seconds, null);
+            String server = serverQuantiles(api);
             Result loaded = http(api, body, 4, seconds, new Swapper(api, production));
-            String table = table(data.dataset(), data.featureCount(), baseline, single, loaded);
+            String table = table(data.dataset(), data.featureCount(), baseline, single, loaded)
+                    + "\nServer side of the 1-client run (worker's perennial.predict.latency timer, JSON parse to answer): "
+                    + server + "\n" + training(api, home, options, data, production);
             System.out.print(table);
             Files.writeString(out.resolve("predict.md"), table);
             System.out.println("Wrote " + out.resolve("predict.md"));
         }
         System.exit(0);
+    }
+
+    /** The worker's own latency quantiles (what the service adds, without the client and the network). */
+    private static String serverQuantiles(PlatformApi api) {
+        PlatformApi.Answer a = api.get("gpu-worker", "/actuator/prometheus");
+        StringBuilder b = new StringBuilder();
+        for (String line : a.raw().split("\n")) {
+            if (line.startsWith("perennial_predict_latency_seconds{") && line.contains("quantile=")) {
+                String q = line.replaceAll(".*quantile=\"([0-9.]+)\".*", "$1");
+                double ms = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000;
+                b.append(String.format(Locale.ROOT, "p%.0f %.2f ms  ", Double.parseDouble(q) * 100, ms));
+            }
+        }
+        return b.length() == 0 ? "not exported" : b.toString().trim();
+    }
+
+    /**
+     * Training speed of the worker against the library: the last adapter's {@code trainSamplesPerSecond} as the
+     * worker recorded it, next to {@code ContinualLearner.trainAdapter} run here on a window of the same size with
+     * the same settings.
+     */
+    private static String training(PlatformApi api, Path home, DemoOptions options, DemoData data, int production)
+            throws Exception {
+        double worker = api.get("registry-service", "/v1/models/bench/versions/" + production).require("version")
+                .body().path("metrics").path("trainSamplesPerSecond").asDouble();
+        LabeledData window = data.regimes().get(3).stream().range(0, options.minSamplesAfterDrift() * 4 / 5);
+        io.perennial.learning.training.TrainingConfig cfg = io.perennial.learning.training.TrainingConfig.builder()
+                .optEpochs(options.adapterEpochs()).optBatchSize(64).optLearningRate(3e-3).optSeed(42).build();
+        double library;
+        try (ContinualLearner model = ContinualLearner.load(home.resolve("worker-cache/bench/v" + production))) {
+            library = model.trainAdapter("bench-extra", window, new io.perennial.learning.lora.LoraOptions(8, 16,
+                    List.of(), 42), cfg, io.perennial.learning.training.listener.TrainingListener.NONE).summary()
+                    .samplesPerSecond();
+        }
+        return String.format(Locale.ROOT, "%nTraining an adapter (%d samples, %d epochs, rank 8):%n%n"
+                + "| path | samples/s | ratio |%n|---|---|---|%n"
+                + "| ContinualLearner.trainAdapter in this process (baseline) | %.0f | 1.00× |%n"
+                + "| gpu-worker job (recorded on the version) | %.0f | %.2f× |%n", window.size(), options.adapterEpochs(),
+                library, worker, worker / library);
     }
 
     private static Result inProcess(ContinualLearner model, LabeledData batch, int seconds) {
