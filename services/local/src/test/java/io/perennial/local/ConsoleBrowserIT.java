@@ -290,6 +290,8 @@ class ConsoleBrowserIT {
         TestHttp registry = http("registry-service");
         created(ingest.postJson("/v1/streams", admin, "{\"name\":\"" + STREAM + "\",\"inputShape\":[4],"
                 + "\"labels\":[\"ok\",\"fault\"],\"partitions\":1,"
+                // The versions below are seeded by hand: the loop must not train or promote on its own.
+                + "\"policy\":{\"baseWindow\":1000000,\"autoPromote\":false},"
                 + "\"modelFamily\":{\"family\":\"mlp\",\"input_dim\":4,\"hidden\":[16],\"classes\":2}}"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(drift.get("/v1/drift/streams", admin).body()).contains("\"" + STREAM + "\"");
@@ -358,6 +360,13 @@ class ConsoleBrowserIT {
         HttpResponse<String> job = http("trainer-service").postJson("/v1/jobs", admin, "{\"stream\":\"" + STREAM
                 + "\",\"kind\":\"TRAIN_BASE\",\"fromOffsets\":{\"0\":0},\"toOffsets\":{\"0\":600}}");
         assertThat(job.statusCode()).as(job.body()).isIn(200, 201, 202);
+        // The worker really trains it and the trainer leaves its version as the candidate (autoPromote is off);
+        // an operator then points the candidate back at the hand-made challenger the pages below are about.
+        String jobId = job.body().replaceAll("(?s).*\"id\":\"([0-9a-f-]{36})\".*", "$1");
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(http("trainer-service")
+                .get("/v1/jobs/" + jobId, admin).body()).contains("\"promotion\":\"CANDIDATE\""));
+        created(registry.send("PUT", "/v1/models/" + STREAM + "/aliases/candidate", admin, "application/json",
+                "{\"version\":3,\"reason\":\"the challenger is the one to review\"}"));
     }
 
     private static void created(HttpResponse<String> response) {
