@@ -150,6 +150,9 @@ public final class DemoRun {
         long sentInRegime = 0;
         long afterAdapted = -1;
         long sinceMeasure = 0;
+        // drift-service takes a new reference window from the samples that follow a promotion: the regime must last
+        // that long after its adapter is promoted, or the next regime's samples would leak into the reference.
+        long after = Math.max(options.afterSamples(), options.driftReference() + 2L * options.driftEvery());
         while (true) {
             boolean adapted = r == 0 ? production != null
                     : production != null && !production.equals(servingAtStart) && production > nz(servingAtStart);
@@ -158,7 +161,7 @@ public final class DemoRun {
             }
             boolean quotaDone = sentInRegime >= options.streamPerRegime();
             boolean timedOut = System.nanoTime() - regimeStartNanos > options.holdTimeout().toNanos();
-            if (quotaDone && ((afterAdapted >= options.afterSamples()) || (timedOut && !adapted))) {
+            if (quotaDone && ((afterAdapted >= after) || (timedOut && !adapted))) {
                 if (timedOut && !adapted) {
                     view.event("✗ regime " + data.regimes().get(r).name() + ": no adapter promoted within "
                             + options.holdTimeout().toSeconds() + " s; moving on");
