@@ -76,7 +76,7 @@ public class PredictionController {
         this.models = models;
         this.events = events;
         this.latency = Timer.builder("perennial.predict.latency").description("Prediction latency per batch")
-                .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(meters);
+                .publishPercentileHistogram().register(meters);
     }
 
     private record CachedModel(ServedModel model, long expiresAt) {

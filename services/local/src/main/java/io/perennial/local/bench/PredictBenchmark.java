@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code ./perennial bench predict}: latency and throughput of {@code POST /v1/streams/{s}/predict} on a model with
@@ -77,11 +78,15 @@ public final class PredictBenchmark {
             try (ContinualLearner model = ContinualLearner.load(home.resolve("worker-cache/bench/v" + production))) {
                 baseline = inProcess(model, rows.range(0, BATCH), seconds);
             }
+            double[] before = serverTimer(api);
             Result single = http(api, body, 1, seconds, null);
-            String server = serverQuantiles(api);
+            double[] after = serverTimer(api);
+            String server = String.format(Locale.ROOT, "%.0f requests, mean %.2f ms, longest in the last minutes %.2f ms",
+                    after[0] - before[0], 1000 * (after[1] - before[1]) / Math.max(1, after[0] - before[0]),
+                    1000 * after[2]);
             Result loaded = http(api, body, 4, seconds, new Swapper(api, production));
             String table = table(data.dataset(), data.featureCount(), baseline, single, loaded)
-                    + "\nServer side of the 1-client run (worker's perennial.predict.latency timer, JSON parse to answer): "
+                    + "\nServer side of the 1-client run (the worker's perennial.predict.latency timer, request parsed to answer built): "
                     + server + "\n" + training(api, home, options, data, production);
             System.out.print(table);
             Files.writeString(out.resolve("predict.md"), table);
@@ -90,43 +95,77 @@ public final class PredictBenchmark {
         System.exit(0);
     }
 
-    /** The worker's own latency quantiles (what the service adds, without the client and the network). */
-    private static String serverQuantiles(PlatformApi api) {
-        PlatformApi.Answer a = api.get("gpu-worker", "/actuator/prometheus");
-        StringBuilder b = new StringBuilder();
-        for (String line : a.raw().split("\n")) {
-            if (line.startsWith("perennial_predict_latency_seconds{") && line.contains("quantile=")) {
-                String q = line.replaceAll(".*quantile=\"([0-9.]+)\".*", "$1");
-                double ms = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000;
-                b.append(String.format(Locale.ROOT, "p%.0f %.2f ms  ", Double.parseDouble(q) * 100, ms));
+    /** The worker's own latency timer: requests, total and longest time (what the service adds, without the client). */
+    private static double[] serverTimer(PlatformApi api) {
+        double count = 0;
+        double sum = 0;
+        double max = 0;
+        for (String line : api.get("gpu-worker", "/actuator/prometheus").raw().split("\n")) {
+            if (line.startsWith("#") || !line.startsWith("perennial_predict_latency_seconds")) {
+                continue;
+            }
+            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith("perennial_predict_latency_seconds_count")) {
+                count = value;
+            } else if (line.startsWith("perennial_predict_latency_seconds_sum")) {
+                sum = value;
+            } else if (line.startsWith("perennial_predict_latency_seconds_max")) {
+                max = value;
             }
         }
-        return b.length() == 0 ? "not exported" : b.toString().trim();
+        return new double[] {count, sum, max};
     }
 
     /**
-     * Training speed of the worker against the library: the last adapter's {@code trainSamplesPerSecond} as the
-     * worker recorded it, next to {@code ContinualLearner.trainAdapter} run here on a window of the same size with
-     * the same settings.
+     * Training speed of the worker against the library, side by side on an idle stack: the worker trains one more
+     * adapter on the window of the last adapter job (submitted through the trainer's API), then this process trains
+     * the same adapter on a window of the same size with the same settings.
      */
     private static String training(PlatformApi api, Path home, DemoOptions options, DemoData data, int production)
             throws Exception {
-        double worker = api.get("registry-service", "/v1/models/bench/versions/" + production).require("version")
-                .body().path("metrics").path("trainSamplesPerSecond").asDouble();
-        LabeledData window = data.regimes().get(3).stream().range(0, options.minSamplesAfterDrift() * 4 / 5);
+        JsonNode last = null;
+        for (JsonNode job : api.get("trainer-service", "/v1/jobs?stream=bench&limit=50").require("jobs").body()) {
+            if (job.path("kind").asString().equals("TRAIN_ADAPTER") && job.path("state").asString().equals("SUCCEEDED")
+                    && (last == null || job.path("createdAt").asString().compareTo(last.path("createdAt").asString()) > 0)) {
+                last = job;
+            }
+        }
+        if (last == null) {
+            return "\nTraining: no adapter job to repeat.\n";
+        }
+        JsonNode submitted = api.post("trainer-service", "/v1/jobs", Map.of("stream", "bench", "kind", "TRAIN_ADAPTER",
+                "fromOffsets", last.path("fromOffsets"), "toOffsets", last.path("toOffsets"))).require("submit a job")
+                .body();
+        String id = submitted.path("id").asString();
+        long deadline = System.nanoTime() + 180_000_000_000L;
+        JsonNode job = submitted;
+        while (!job.path("state").asString().equals("SUCCEEDED")) {
+            if (System.nanoTime() > deadline || job.path("state").asString().equals("FAILED")) {
+                return "\nTraining: the worker's job did not succeed: " + job.path("message").asString() + "\n";
+            }
+            Thread.sleep(500);
+            job = api.get("trainer-service", "/v1/jobs/" + id).require("job").body();
+        }
+        JsonNode metrics = api.get("registry-service", "/v1/models/bench/versions/" + job.path("version").asInt())
+                .require("version").body().path("metrics");
+        double worker = metrics.path("trainSamplesPerSecond").asDouble();
+        int epochs = job.path("parameters").path("epochs").asInt();
+        int samples = (int) Math.round(worker * metrics.path("trainSeconds").asDouble() / Math.max(1, epochs));
+        LabeledData window = data.regimes().get(3).stream().range(0, Math.min(data.regimes().get(3).stream().size(),
+                Math.max(1, (int) Math.round(samples / 0.9))));
         io.perennial.learning.training.TrainingConfig cfg = io.perennial.learning.training.TrainingConfig.builder()
-                .optEpochs(options.adapterEpochs()).optBatchSize(64).optLearningRate(3e-3).optSeed(42).build();
+                .optEpochs(epochs).optBatchSize(64).optLearningRate(3e-3).optSeed(42).build();
         double library;
         try (ContinualLearner model = ContinualLearner.load(home.resolve("worker-cache/bench/v" + production))) {
             library = model.trainAdapter("bench-extra", window, new io.perennial.learning.lora.LoraOptions(8, 16,
                     List.of(), 42), cfg, io.perennial.learning.training.listener.TrainingListener.NONE).summary()
                     .samplesPerSecond();
         }
-        return String.format(Locale.ROOT, "%nTraining an adapter (%d samples, %d epochs, rank 8):%n%n"
+        return String.format(Locale.ROOT, "%nTraining an adapter (%d-sample window, %d epochs, rank 8), idle stack:%n%n"
                 + "| path | samples/s | ratio |%n|---|---|---|%n"
                 + "| ContinualLearner.trainAdapter in this process (baseline) | %.0f | 1.00× |%n"
-                + "| gpu-worker job (recorded on the version) | %.0f | %.2f× |%n", window.size(), options.adapterEpochs(),
-                library, worker, worker / library);
+                + "| gpu-worker job on the same offsets, submitted through the trainer | %.0f | %.2f× |%n",
+                window.size(), epochs, library, worker, worker / library);
     }
 
     private static Result inProcess(ContinualLearner model, LabeledData batch, int seconds) {
