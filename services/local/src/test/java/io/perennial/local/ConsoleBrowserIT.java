@@ -225,6 +225,20 @@ class ConsoleBrowserIT {
         shot("13-overview-phone");
         driver.manage().window().setSize(new Dimension(1366, 900));
 
+        // A service down: its panels say so, the rest of the page works.
+        org.springframework.context.ConfigurableApplicationContext drift = stack.service("drift-service");
+        drift.stop();
+        try {
+            driver.get(base + "/");
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-stream]")));
+            assertThat(driver.findElement(By.tagName("main")).getText()).contains("Some panels are incomplete")
+                    .contains("drift-service");
+            assertThat(driver.findElement(By.cssSelector("tr[data-stream]")).getText()).contains(STREAM);
+            shot("15-overview-drift-down");
+        } finally {
+            drift.start();
+        }
+
         // An expired session goes to the login page and back to the page asked for.
         driver.manage().deleteAllCookies();
         driver.get(base + "/ui/models/" + STREAM + "/versions/2");
