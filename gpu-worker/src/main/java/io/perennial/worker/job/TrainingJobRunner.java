@@ -22,6 +22,7 @@ import io.perennial.learning.training.listener.TrainingCancelledException;
 import io.perennial.learning.training.listener.TrainingListener;
 import io.perennial.learning.training.listener.TrainingStart;
 import io.perennial.learning.training.listener.TrainingSummary;
+import io.perennial.worker.LocalFiles;
 import io.perennial.worker.WorkerProperties;
 import io.perennial.worker.registry.RegistryGateway;
 import io.perennial.worker.registry.VersionCache;
@@ -29,7 +30,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -218,7 +218,11 @@ public class TrainingJobRunner {
                         params.segment(), report.accuracies());
                 return number;
             } finally {
-                deleteTree(dir);
+                try {
+                    LocalFiles.deleteTree(dir);
+                } catch (IOException ex) {
+                    log.warn("Could not delete {}: {}", dir, ex.getMessage());
+                }
             }
         } catch (IOException ex) {
             throw new JobFailedException("cannot write the trained model: " + ex.getMessage(), true, ex);
@@ -270,8 +274,10 @@ public class TrainingJobRunner {
         if (parent != null) {
             JsonNode p = retry.call("read version " + parent, () -> registry.version(model, parent));
             adapters.addAll(JSON.convertValue(p.path("adapters"), LIST));
-            segments.putAll(JSON.convertValue(p.path("router").path("segments"), MAP) == null ? Map.of()
-                    : JSON.convertValue(p.path("router").path("segments"), MAP));
+            Map<String, Object> parentSegments = JSON.convertValue(p.path("router").path("segments"), MAP);
+            if (parentSegments != null) {
+                segments.putAll(parentSegments);
+            }
         }
         if (job.kind() != JobKind.MERGE) {
             segments.put(params.segment(), segment(job));
@@ -392,16 +398,6 @@ public class TrainingJobRunner {
             model.predict(batch, RoutingMode.HARD);
         }
         return (System.nanoTime() - start) / 1e6 / runs;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ex) {
-            log.warn("Could not delete {}: {}", dir, ex.getMessage());
-        }
     }
 
     /** Streams training progress as job reports, throttled, and stops training when the job is abandoned. */

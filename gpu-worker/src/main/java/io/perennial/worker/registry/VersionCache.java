@@ -1,12 +1,11 @@
 package io.perennial.worker.registry;
 
 import io.perennial.learning.ContinualLearner;
+import io.perennial.worker.LocalFiles;
 import io.perennial.worker.WorkerProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -39,7 +38,7 @@ public class VersionCache {
         if (Files.exists(dir.resolve(COMPLETE))) {
             return dir;
         }
-        deleteTree(dir);
+        LocalFiles.deleteTree(dir);
         JsonNode v = registry.version(model, version);
         for (JsonNode artifact : v.path("artifacts")) {
             String name = artifact.path("name").asString();
@@ -51,16 +50,5 @@ public class VersionCache {
         }
         Files.writeString(dir.resolve(COMPLETE), "");
         return dir;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -73,18 +73,18 @@ public class JobService {
                 .orElseThrow(() -> ApiException.notFound("no stream '" + stream + "' known to trainer-service"));
         StreamSpec spec = policies.spec(stream)
                 .orElseThrow(() -> ApiException.conflict("the definition of stream '" + stream + "' has not arrived"));
-        if (kind == JobKind.TRAIN_ADAPTER && jobs.learnedSegments(stream).stream()
-                .noneMatch(j -> j.kind() == JobKind.TRAIN_BASE)) {
+        List<Job> learned = jobs.learnedSegments(stream);
+        if (kind == JobKind.TRAIN_ADAPTER && learned.stream().noneMatch(j -> j.kind() == JobKind.TRAIN_BASE)) {
             throw ApiException.conflict("stream '" + stream + "' has no trained base model yet; an adapter needs one");
         }
         if (kind == JobKind.MERGE) {
-            requireMergeSources(stream, overrides);
+            requireMergeSources(stream, learned, overrides);
         }
         String segment = TrainingParameters.segmentName(kind, jobs.count(stream,
                 kind == JobKind.MERGE ? JobKind.MERGE : JobKind.TRAIN_ADAPTER));
         Map<String, Object> parameters;
         try {
-            parameters = TrainingParameters.of(kind, segment, spec, policy.policy(), jobs.learnedSegments(stream),
+            parameters = TrainingParameters.of(kind, segment, spec, policy.policy(), learned,
                     overrides);
         } catch (IllegalArgumentException ex) {
             throw ApiException.badRequest(ex.getMessage()).with("field", "parameters");
@@ -98,12 +98,12 @@ public class JobService {
         return job;
     }
 
-    private void requireMergeSources(String stream, Map<String, Object> overrides) {
+    private static void requireMergeSources(String stream, List<Job> learned, Map<String, Object> overrides) {
         if (!(overrides.get("sources") instanceof List<?> sources) || sources.isEmpty()) {
             throw ApiException.badRequest("a merge names the regimes whose adapters it merges in parameters.sources")
                     .with("field", "parameters.sources");
         }
-        List<String> adapters = jobs.learnedSegments(stream).stream().filter(j -> j.kind() == JobKind.TRAIN_ADAPTER)
+        List<String> adapters = learned.stream().filter(j -> j.kind() == JobKind.TRAIN_ADAPTER)
                 .map(Job::segment).toList();
         for (Object source : sources) {
             if (!adapters.contains(String.valueOf(source))) {

@@ -64,9 +64,9 @@ public final class IngestBenchmark {
     public static void main(String[] args) throws Exception {
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
         boolean quick = Arrays.asList(args).contains("--quick");
-        Path out = Path.of(option(args, "--out", "target/bench"));
-        int records = Integer.parseInt(option(args, "--records", quick ? "60000" : "300000"));
-        int senders = Integer.parseInt(option(args, "--senders", "8"));
+        Path out = Path.of(BenchArgs.option(args, "--out", "target/bench"));
+        int records = Integer.parseInt(BenchArgs.option(args, "--records", quick ? "60000" : "300000"));
+        int senders = Integer.parseInt(BenchArgs.option(args, "--senders", "8"));
         Files.createDirectories(out);
         Path dir = Files.createTempDirectory("perennial-bench-ingest");
         MemorySampler memory = new MemorySampler();
@@ -295,15 +295,6 @@ public final class IngestBenchmark {
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 
     /** Samples the resident memory of this process and its children. */

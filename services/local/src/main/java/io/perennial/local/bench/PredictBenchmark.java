@@ -52,7 +52,7 @@ public final class PredictBenchmark {
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
         System.setProperty("java.awt.headless", "true");
         boolean quick = Arrays.asList(args).contains("--quick");
-        Path out = Path.of(option(args, "--out", "target/bench"));
+        Path out = Path.of(BenchArgs.option(args, "--out", "target/bench"));
         int seconds = quick ? 10 : 30;
         Files.createDirectories(out);
         Path home = Files.createTempDirectory("perennial-bench-predict");
@@ -278,14 +278,5 @@ public final class PredictBenchmark {
         List<Result> all = new ArrayList<>(List.of(first));
         all.addAll(List.of(rest));
         return all;
-    }
-
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 }

@@ -36,13 +36,7 @@ public final class DeadLetters {
             int maxRetries) {
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, ex) -> new TopicPartition(Topics.DLQ, -1));
-        recoverer.setHeadersFunction((record, ex) -> {
-            RecordHeaders headers = new RecordHeaders();
-            headers.add(REASON_HEADER, reason(ex).getBytes(StandardCharsets.UTF_8));
-            headers.add(SERVICE_HEADER, serviceName.getBytes(StandardCharsets.UTF_8));
-            headers.add(SOURCE_TOPIC_HEADER, record.topic().getBytes(StandardCharsets.UTF_8));
-            return headers;
-        });
+        recoverer.setHeadersFunction((record, ex) -> headers(record.topic(), serviceName, ex));
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxInterval(2_000);
         backOff.setMaxAttempts(maxRetries);
@@ -59,11 +53,18 @@ public final class DeadLetters {
             org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record, String serviceName, Throwable ex) {
         RecordHeaders headers = new RecordHeaders();
         record.headers().forEach(headers::add);
-        headers.add(REASON_HEADER, reason(ex).getBytes(StandardCharsets.UTF_8));
-        headers.add(SERVICE_HEADER, serviceName.getBytes(StandardCharsets.UTF_8));
-        headers.add(SOURCE_TOPIC_HEADER, record.topic().getBytes(StandardCharsets.UTF_8));
+        headers(record.topic(), serviceName, ex).forEach(headers::add);
         return new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.DLQ, null, record.key(), record.value(),
                 headers);
+    }
+
+    /** The headers that explain a dead letter: why, which service, from which topic. */
+    private static RecordHeaders headers(String sourceTopic, String serviceName, Throwable ex) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(REASON_HEADER, reason(ex).getBytes(StandardCharsets.UTF_8));
+        headers.add(SERVICE_HEADER, serviceName.getBytes(StandardCharsets.UTF_8));
+        headers.add(SOURCE_TOPIC_HEADER, sourceTopic.getBytes(StandardCharsets.UTF_8));
+        return headers;
     }
 
     /** The innermost message of the exception chain, on one line. */
