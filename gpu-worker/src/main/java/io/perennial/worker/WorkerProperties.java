@@ -17,6 +17,9 @@ public class WorkerProperties {
     /** Base URL of registry-service: versions are downloaded from and registered there. */
     private String registryUrl = "http://127.0.0.1:8084";
 
+    /** Base URL of trainer-service: a running job asks it whether an operator cancelled the job. */
+    private String trainerUrl = "http://127.0.0.1:8083";
+
     /** Local cache of downloaded versions, content-verified. */
     private Path cacheDir = Path.of(System.getProperty("java.io.tmpdir"), "perennial-worker-cache");
 
@@ -54,6 +57,14 @@ public class WorkerProperties {
 
     public void setServingEnabled(boolean servingEnabled) {
         this.servingEnabled = servingEnabled;
+    }
+
+    public String getTrainerUrl() {
+        return trainerUrl;
+    }
+
+    public void setTrainerUrl(String trainerUrl) {
+        this.trainerUrl = trainerUrl;
     }
 
     public String getRegistryUrl() {

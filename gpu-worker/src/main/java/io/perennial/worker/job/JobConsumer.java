@@ -41,8 +41,9 @@ import org.springframework.stereotype.Component;
  * worker as long as it is alive (no {@code max.poll.interval.ms} limit on training time) and hands it no second job.
  * The job's offset is committed only after its outcome was reported — for a success, after the version was
  * registered. A worker that dies mid-job commits nothing: the group gives the partition to another worker, which
- * receives the same job again (and finds the version if the first one registered it). Messages that are not jobs go
- * to {@code perennial.dlq}.
+ * receives the same job again (and finds the version if the first one registered it). A job an operator cancelled
+ * (trainer-service's state, asked before the job starts and with every heartbeat) stops at the next training step
+ * and registers nothing; its message is committed. Messages that are not jobs go to {@code perennial.dlq}.
  */
 @Component
 public class JobConsumer implements SmartLifecycle {
@@ -57,6 +58,7 @@ public class JobConsumer implements SmartLifecycle {
     private final KafkaTemplate<String, byte[]> template;
     private final TrainingJobRunner runner;
     private final JobReporter reporter;
+    private final TrainerGateway trainer;
     private final WorkerProperties properties;
     private final String service;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -66,12 +68,14 @@ public class JobConsumer implements SmartLifecycle {
     private ScheduledExecutorService heartbeats;
 
     public JobConsumer(KafkaProperties kafka, KafkaEvents events, KafkaTemplate<String, byte[]> template,
-            TrainingJobRunner runner, JobReporter reporter, WorkerProperties properties, ServiceProperties service) {
+            TrainingJobRunner runner, JobReporter reporter, TrainerGateway trainer, WorkerProperties properties,
+            ServiceProperties service) {
         this.kafka = kafka;
         this.events = events;
         this.template = template;
         this.runner = runner;
         this.reporter = reporter;
+        this.trainer = trainer;
         this.properties = properties;
         this.service = service.getName();
     }
@@ -171,13 +175,19 @@ public class JobConsumer implements SmartLifecycle {
             commit(c, tp, record.offset());
             return;
         }
+        if (trainer.isCancelled(job.jobId())) {
+            log.info("Job {} was cancelled before it started; skipping it", job.jobId());
+            commit(c, tp, record.offset());
+            return;
+        }
         AtomicBoolean abandon = new AtomicBoolean();
+        AtomicBoolean cancelled = new AtomicBoolean();
         pauser.busy = true;
         c.pause(c.assignment());
-        ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(() -> reporter.heartbeat(job),
+        ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(() -> beat(job, cancelled),
                 properties.getHeartbeatInterval().toMillis(), properties.getHeartbeatInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
-        Future<Boolean> outcome = jobThread.submit(() -> execute(job, abandon));
+        Future<Boolean> outcome = jobThread.submit(() -> execute(job, abandon, cancelled));
         try {
             while (!outcome.isDone()) {
                 if (!running.get()) {
@@ -204,18 +214,39 @@ public class JobConsumer implements SmartLifecycle {
         }
     }
 
-    /** Runs the job and reports its outcome; false when it was abandoned (nothing reported, nothing committed). */
-    private boolean execute(JobRequested job, AtomicBoolean abandon) {
+    /** A heartbeat, and the trainer's answer to "was this job cancelled?" (a failing beat must not stop the next). */
+    private void beat(JobRequested job, AtomicBoolean cancelled) {
+        try {
+            reporter.heartbeat(job);
+            if (trainer.isCancelled(job.jobId())) {
+                cancelled.set(true);
+            }
+        } catch (RuntimeException ex) {
+            log.warn("Heartbeat of job {} failed: {}", job.jobId(), ex.getMessage());
+        }
+    }
+
+    /**
+     * Runs the job and reports its outcome. True when the job is over for this worker (reported, or cancelled by an
+     * operator); false when it was abandoned because the worker stops (nothing reported, nothing committed).
+     */
+    private boolean execute(JobRequested job, AtomicBoolean abandon, AtomicBoolean cancelled) {
         try {
             log.info("Job {} attempt {}: {} of stream {} on offsets {}..{}", job.jobId(), job.attempt(), job.kind(),
                     job.stream(), job.fromOffsets(), job.toOffsets());
-            int version = runner.run(job, () -> abandon.get() || Thread.currentThread().isInterrupted());
+            int version = runner.run(job,
+                    () -> abandon.get() || cancelled.get() || Thread.currentThread().isInterrupted());
             if (abandon.get()) {
                 return false;
             }
             reporter.succeeded(job, version, "registered version " + version);
             return true;
         } catch (JobCancelledException ex) {
+            if (cancelled.get() && !abandon.get()) {
+                // The trainer already has it CANCELLED: nothing to report, and no other worker should run it.
+                log.info("Job {} stopped: cancelled by an operator ({})", job.jobId(), ex.getMessage());
+                return true;
+            }
             log.info("Job {} abandoned: {}", job.jobId(), ex.getMessage());
             return false;
         } catch (JobFailedException ex) {

@@ -208,6 +208,10 @@ public class TrainingJobRunner {
                 candidate.save(dir);
                 Map<String, Object> version = versionRequest(job, params, parent, candidate, dir, retry, listener,
                         mergedFrom);
+                if (cancelled.getAsBoolean()) {
+                    // Uploaded files without a version are left to the registry's artifact collection.
+                    throw new JobCancelledException("stopped before registration");
+                }
                 int number = retry.call("register the version", () -> registry.register(model, version));
                 Map<String, Object> evaluation = evaluation(probes, report, serving, latencyMs, candidate, family);
                 retry.call("attach the evaluation", () -> {

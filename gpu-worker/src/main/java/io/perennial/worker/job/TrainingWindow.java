@@ -10,10 +10,12 @@ import java.util.stream.IntStream;
  * @param data features and class indices, ready for training
  * @param sampleIds ids of the samples in {@code data}, row by row
  * @param offsets the Kafka offset of each row (within its partition)
- * @param unlabelled samples in the window without a label (not trainable)
+ * @param unlabelled samples in the window without a label, neither in the sample nor sent later (not trainable)
  * @param invalid samples in the window that do not match the stream (wrong feature count or unknown label)
+ * @param lateLabelled samples in {@code data} whose label was sent after them, on {@code perennial.labels}
  */
-public record TrainingWindow(LabeledData data, List<String> sampleIds, long[] offsets, int unlabelled, int invalid) {
+public record TrainingWindow(LabeledData data, List<String> sampleIds, long[] offsets, int unlabelled, int invalid,
+        int lateLabelled) {
 
     /** The window cut by the probe rule: every row whose offset is a multiple of {@code probeEvery} is held out. */
     public record Split(LabeledData train, LabeledData probe) {

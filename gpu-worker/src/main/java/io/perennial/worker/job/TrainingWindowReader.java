@@ -5,6 +5,7 @@ import io.perennial.contracts.events.EventCodec;
 import io.perennial.contracts.events.SampleEvents.Sample;
 import io.perennial.contracts.events.StreamSpec;
 import io.perennial.learning.data.LabeledData;
+import io.perennial.support.kafka.KafkaEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,13 +20,15 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Reads exactly the records {@code [from, to)} of each partition of a stream's samples topic — the only data a job
  * may train on. It assigns and seeks (no consumer group, no commits) and refuses a window that retention has already
- * partly deleted, so a job can never silently train on less or other data than it was scheduled with.
+ * partly deleted, so a job can never silently train on less or other data than it was scheduled with. Samples that
+ * came without a label get the label sent for them later on {@code perennial.labels}, if any ({@link LateLabels}).
  */
 public class TrainingWindowReader {
 
     private final Supplier<Consumer<String, byte[]>> consumers;
     private final EventCodec codec;
     private final Duration timeout;
+    private final LateLabels lateLabels;
 
     /**
      * @param consumers makes a consumer with {@code isolation.level=read_committed} and no group
@@ -35,6 +38,7 @@ public class TrainingWindowReader {
         this.consumers = consumers;
         this.codec = codec;
         this.timeout = timeout;
+        this.lateLabels = new LateLabels(consumers, new KafkaEvents(codec), timeout);
     }
 
     public TrainingWindow read(StreamSpec stream, Map<Integer, Long> from, Map<Integer, Long> to) {
@@ -47,7 +51,7 @@ public class TrainingWindowReader {
         }
         int features = stream.featureCount();
         List<Row> rows = new ArrayList<>();
-        int unlabelled = 0;
+        List<Unlabelled> waiting = new ArrayList<>();
         int invalid = 0;
         try (Consumer<String, byte[]> consumer = consumers.get()) {
             consumer.assign(partitions);
@@ -87,9 +91,12 @@ public class TrainingWindowReader {
                     }
                     Sample sample = codec.read(record.value(), Sample.class);
                     Integer label = sample.label() == null ? null : classIndex.get(sample.label());
-                    if (sample.label() == null) {
-                        unlabelled++;
-                    } else if (label == null || sample.features().length != features) {
+                    if (sample.features().length != features) {
+                        invalid++;
+                    } else if (sample.label() == null) {
+                        waiting.add(new Unlabelled(record.partition(), record.offset(), sample.id(),
+                                sample.features(), record.timestamp()));
+                    } else if (label == null) {
                         invalid++;
                     } else {
                         rows.add(new Row(record.partition(), record.offset(), sample.id(), sample.features(), label));
@@ -105,6 +112,25 @@ public class TrainingWindowReader {
                         remaining.remove(tp);
                         consumer.pause(List.of(tp));
                     }
+                }
+            }
+        }
+        int unlabelled = 0;
+        int lateLabelled = 0;
+        if (!waiting.isEmpty()) {
+            Map<String, String> late = lateLabels.find(stream.name(),
+                    waiting.stream().map(Unlabelled::id).collect(java.util.stream.Collectors.toSet()),
+                    waiting.stream().mapToLong(Unlabelled::timestamp).min().orElseThrow());
+            for (Unlabelled u : waiting) {
+                String name = late.get(u.id());
+                Integer label = name == null ? null : classIndex.get(name);
+                if (name == null) {
+                    unlabelled++;
+                } else if (label == null) {
+                    invalid++;
+                } else {
+                    rows.add(new Row(u.partition(), u.offset(), u.id(), u.features(), label));
+                    lateLabelled++;
                 }
             }
         }
@@ -126,9 +152,12 @@ public class TrainingWindowReader {
         }
         int[] shape = stream.inputShape().stream().mapToInt(Integer::intValue).toArray();
         return new TrainingWindow(LabeledData.of(flat, y, shape, stream.labels().size()), List.copyOf(ids),
-                offsets, unlabelled, invalid);
+                offsets, unlabelled, invalid, lateLabelled);
     }
 
     private record Row(int partition, long offset, String id, float[] features, int label) {
+    }
+
+    private record Unlabelled(int partition, long offset, String id, float[] features, long timestamp) {
     }
 }

@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.perennial.contracts.Topics;
+import io.perennial.contracts.cloudevents.CloudEventAttributes;
 import io.perennial.contracts.events.EventCodec;
+import io.perennial.contracts.events.EventTypes;
+import io.perennial.contracts.events.SampleEvents.LabelAssigned;
 import io.perennial.contracts.events.SampleEvents.Sample;
 import io.perennial.contracts.events.StreamSpec;
 import io.perennial.embedded.KraftBroker;
+import io.perennial.support.kafka.KafkaEvents;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -30,7 +36,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A job reads exactly its offset window from a real broker, and refuses one that retention deleted. */
+/**
+ * A job reads exactly its offset window from a real broker, joins labels sent later, and refuses a window that
+ * retention deleted.
+ */
 class TrainingWindowReaderIT {
 
     private static final StreamSpec STREAM = new StreamSpec("win", List.of(2), List.of("a", "b", "c"), false, 2,
@@ -46,8 +55,12 @@ class TrainingWindowReaderIT {
     @BeforeAll
     static void writeSamples() throws Exception {
         broker = KraftBroker.onFreePorts(dir.resolve("kafka")).start();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(Topics.LABELS, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
         writeStream("win");
         writeStream("aged");
+        writeStream("late");
         reader = new TrainingWindowReader(() -> new KafkaConsumer<>(Map.of("bootstrap.servers",
                 broker.bootstrapServers(), "isolation.level", "read_committed", "enable.auto.commit", false),
                 new StringDeserializer(), new ByteArrayDeserializer()), CODEC, Duration.ofSeconds(30));
@@ -85,6 +98,33 @@ class TrainingWindowReaderIT {
         assertThat(window.unlabelled()).isEqualTo(1);
         assertThat(window.invalid()).isEqualTo(2);
         assertThat(window.data().size()).isEqualTo(5);
+    }
+
+    @Test
+    void labelsSentAfterTheirSamplesJoinTheWindow() throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                broker.bootstrapServers(), "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
+            label(producer, "late", "p0-3", "a");
+            label(producer, "late", "p0-3", "b"); // a correction: the newest label wins
+            label(producer, "late", "p1-3", "zebra"); // not a class of the stream
+            label(producer, "other", "p1-2", "c"); // the same id in another stream
+        }
+        StreamSpec late = new StreamSpec("late", STREAM.inputShape(), STREAM.labels(), false, 2, 3_600_000, Map.of(),
+                Map.of());
+        TrainingWindow window = reader.read(late, Map.of(0, 2L, 1, 2L), Map.of(0, 8L, 1, 4L));
+        assertThat(window.sampleIds()).containsExactly("p0-2", "p0-3", "p0-6", "p0-7", "p1-2");
+        assertThat(window.data().labels()[1]).isEqualTo(1); // "b"
+        assertThat(window.lateLabelled()).isEqualTo(1);
+        assertThat(window.unlabelled()).isZero();
+        assertThat(window.invalid()).isEqualTo(3); // p0-4 unknown label, p0-5 wrong size, p1-3 unknown late label
+    }
+
+    private static void label(KafkaProducer<String, byte[]> producer, String stream, String sampleId, String label)
+            throws Exception {
+        CloudEventAttributes ce = new CloudEventAttributes(UUID.randomUUID().toString(), URI.create("/perennial/test"),
+                EventTypes.LABEL_ASSIGNED.type(), Instant.now(), sampleId);
+        producer.send(new ProducerRecord<>(Topics.LABELS, null, sampleId, CODEC.encode(new LabelAssigned(stream,
+                sampleId, label, Instant.now())), KafkaEvents.headers(ce))).get();
     }
 
     @Test

@@ -168,6 +168,7 @@ public final class Stack implements AutoCloseable {
                     "perennial.security.service-token=" + serviceToken,
                     "perennial.worker.cache-dir=" + config.home().resolve("worker-cache"),
                     "perennial.worker.registry-url=" + config.baseUrl("registry-service"),
+                    "perennial.worker.trainer-url=" + config.baseUrl("trainer-service"),
                     "perennial.trainer.registry-url=" + config.baseUrl("registry-service"),
                     "spring.main.banner-mode=off"));
             if (adminPassword != null) {

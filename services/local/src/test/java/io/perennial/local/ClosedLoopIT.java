@@ -97,6 +97,27 @@ class ClosedLoopIT {
                     .isGreaterThanOrEqualTo(before - DemoRun.GATE_MAX_FORGETTING);
             assertThat(segments.get(1).path("accuracy").asDouble()).isGreaterThan(0.7);
 
+            // Features as JSON numbers and as base64 float32 are the same request; bad rows are problem+json.
+            float[] row = data.regimes().get(1).test().row(0);
+            JsonNode asNumbers = api.post("gpu-worker", "/v1/streams/loop/predict", java.util.Map.of("samples",
+                    java.util.List.of(java.util.Map.of("id", "r", "features", row)), "publish", false))
+                    .require("predict numbers").body();
+            JsonNode asBase64 = api.post("gpu-worker", "/v1/streams/loop/predict", java.util.Map.of("samples",
+                    java.util.List.of(java.util.Map.of("id", "r", "featuresBase64",
+                            io.perennial.contracts.Float32Base64.encode(row))), "publish", false))
+                    .require("predict base64").body();
+            assertThat(asBase64.path("predictions")).isEqualTo(asNumbers.path("predictions"));
+            for (java.util.Map<String, Object> bad : java.util.List.<java.util.Map<String, Object>>of(
+                    java.util.Map.of("featuresBase64", "%%%"),
+                    java.util.Map.of("featuresBase64", "AACA"),
+                    java.util.Map.of("features", row, "featuresBase64", io.perennial.contracts.Float32Base64.encode(row)),
+                    java.util.Map.of("featuresBase64", io.perennial.contracts.Float32Base64.encode(new float[] {1f})))) {
+                PlatformApi.Answer answer = api.post("gpu-worker", "/v1/streams/loop/predict",
+                        java.util.Map.of("samples", java.util.List.of(bad), "publish", false));
+                assertThat(answer.status()).as(answer.raw()).isEqualTo(400);
+                assertThat(answer.body().path("field").asString()).startsWith("samples[0]");
+            }
+
             // An operator merges the adapter (the policy would at more than maxAdapters): a candidate like any other.
             JsonNode merge = api.post("trainer-service", "/v1/jobs", java.util.Map.of("stream", "loop", "kind", "MERGE",
                     "fromOffsets", java.util.Map.of(), "toOffsets", java.util.Map.of(), "parameters",

@@ -37,7 +37,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The loop's faults, on the all-in-one stack: a worker dying mid-job, the registry down while a job registers, a
- * window that aged out of retention, and messages on {@code perennial.jobs} that are not jobs.
+ * window that aged out of retention, messages on {@code perennial.jobs} that are not jobs, and jobs an operator
+ * cancels while they run or before a worker took them.
  */
 class LoopFaultsIT {
 
@@ -59,6 +60,7 @@ class LoopFaultsIT {
         stream("crash");
         stream("outage");
         stream("aged");
+        stream("cancel");
     }
 
     @AfterAll
@@ -145,6 +147,49 @@ class LoopFaultsIT {
         assertThat(failed.path("message").asString()).contains("aged out of retention");
         assertThat(failed.path("attempt").asInt()).isEqualTo(1);
         assertThat(versionsOf("aged", id)).isZero();
+    }
+
+    @Test
+    void cancelledJobsStopOnTheWorkerAndRegisterNothing() throws Exception {
+        String running = submitBase("cancel", Map.of("epochs", 400, "validationFraction", 0));
+        await().atMost(Duration.ofSeconds(60)).until(() -> job(running).path("step").asLong() > 20);
+        api.post("trainer-service", "/v1/jobs/" + running + "/cancel", Map.of()).require("cancel running");
+        // The worker commits a job's message only once it is done with it; 400 epochs would take minutes.
+        awaitWorkerDoneWith(running, Duration.ofSeconds(45));
+        long stoppedAt = job(running).path("step").asLong();
+
+        JobConsumer worker = stack.service("gpu-worker").getBean(JobConsumer.class);
+        worker.stop(); // the next job waits in the topic until it is cancelled
+        String queued;
+        try {
+            queued = submitBase("cancel", Map.of("epochs", 2));
+            api.post("trainer-service", "/v1/jobs/" + queued + "/cancel", Map.of()).require("cancel queued");
+        } finally {
+            worker.start();
+        }
+        awaitWorkerDoneWith(queued, Duration.ofSeconds(60));
+
+        for (String id : List.of(running, queued)) {
+            assertThat(job(id).path("state").asString()).isEqualTo("CANCELLED");
+            assertThat(versionsOf("cancel", id)).as("versions of cancelled job %s", id).isZero();
+        }
+        assertThat(job(running).path("step").asLong()).as("no training after the stop").isEqualTo(stoppedAt);
+        assertThat(job(queued).path("step").asLong()).as("the queued job never started").isZero();
+    }
+
+    /** Waits until the workers' group committed past the job's message on {@code perennial.jobs}. */
+    private static void awaitWorkerDoneWith(String jobId, Duration timeout) throws Exception {
+        ConsumerRecord<String, byte[]> message = await().atMost(Duration.ofSeconds(30)).until(
+                () -> TestTopics.read(kafka(), Topics.JOBS, 1).stream().filter(r -> jobId.equals(r.key()))
+                        .findFirst().orElse(null), java.util.Objects::nonNull);
+        TopicPartition partition = new TopicPartition(message.topic(), message.partition());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka()))) {
+            await().atMost(timeout).until(() -> {
+                var committed = admin.listConsumerGroupOffsets(JobConsumer.GROUP).partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS).get(partition);
+                return committed != null && committed.offset() > message.offset();
+            });
+        }
     }
 
     @Test

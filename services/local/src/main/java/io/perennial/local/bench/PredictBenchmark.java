@@ -1,5 +1,6 @@
 package io.perennial.local.bench;
 
+import io.perennial.contracts.Float32Base64;
 import io.perennial.learning.ContinualLearner;
 import io.perennial.learning.data.FashionMnist;
 import io.perennial.learning.data.LabeledData;
@@ -68,25 +69,29 @@ public final class PredictBenchmark {
             int production = demo.regimes().get(demo.regimes().size() - 1).version();
             PlatformApi api = new PlatformApi(config::baseUrl, started.serviceToken());
             LabeledData rows = data.regimes().get(3).test();
-            List<Map<String, Object>> batch = new ArrayList<>();
+            List<Map<String, Object>> numbers = new ArrayList<>();
+            List<Map<String, Object>> base64 = new ArrayList<>();
             for (int i = 0; i < BATCH; i++) {
-                batch.add(Map.of("features", rows.row(i)));
+                numbers.add(Map.of("features", rows.row(i)));
+                base64.add(Map.of("featuresBase64", Float32Base64.encode(rows.row(i))));
             }
-            Map<String, Object> body = Map.of("samples", batch, "publish", false);
+            Map<String, Object> jsonBody = Map.of("samples", numbers, "publish", false);
+            Map<String, Object> body = Map.of("samples", base64, "publish", false);
 
             Result baseline;
             try (ContinualLearner model = ContinualLearner.load(home.resolve("worker-cache/bench/v" + production))) {
                 baseline = inProcess(model, rows.range(0, BATCH), seconds);
             }
+            Result json = http(api, jsonBody, "features as JSON numbers", 1, seconds, null);
             double[] before = serverTimer(api);
-            Result single = http(api, body, 1, seconds, null);
+            Result single = http(api, body, "features as base64 float32", 1, seconds, null);
             double[] after = serverTimer(api);
             String server = String.format(Locale.ROOT, "%.0f requests, mean %.2f ms, longest in the last minutes %.2f ms",
                     after[0] - before[0], 1000 * (after[1] - before[1]) / Math.max(1, after[0] - before[0]),
                     1000 * after[2]);
-            Result loaded = http(api, body, 4, seconds, new Swapper(api, production));
-            String table = table(data.dataset(), data.featureCount(), baseline, single, loaded)
-                    + "\nServer side of the 1-client run (the worker's perennial.predict.latency timer, request parsed to answer built): "
+            Result loaded = http(api, body, "base64", 4, seconds, new Swapper(api, production));
+            String table = table(data.dataset(), data.featureCount(), baseline, json, single, loaded)
+                    + "\nServer side of the 1-client base64 run (the worker's perennial.predict.latency timer, request parsed to answer built): "
                     + server + "\n" + training(api, home, options, data, production);
             System.out.print(table);
             Files.writeString(out.resolve("predict.md"), table);
@@ -184,8 +189,8 @@ public final class PredictBenchmark {
     }
 
     /** Calls predict from {@code clients} threads; a swapper, when given, moves production back and forth. */
-    private static Result http(PlatformApi api, Map<String, Object> body, int clients, int seconds, Swapper swapper)
-            throws Exception {
+    private static Result http(PlatformApi api, Map<String, Object> body, String encoding, int clients, int seconds,
+            Swapper swapper) throws Exception {
         for (int i = 0; i < 50; i++) {
             api.post("gpu-worker", "/v1/streams/bench/predict", body).require("warm-up predict");
         }
@@ -220,7 +225,7 @@ public final class PredictBenchmark {
             f.get();
         }
         pool.shutdown();
-        String name = "REST predict, " + clients + (clients == 1 ? " client" : " clients")
+        String name = "REST predict, " + encoding + ", " + clients + (clients == 1 ? " client" : " clients")
                 + (swapper == null ? "" : ", " + swapper.swaps + " hot swaps of production");
         return result(name, new ArrayList<>(latencies), failed.get(), start);
     }

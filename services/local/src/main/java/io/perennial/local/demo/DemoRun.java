@@ -3,6 +3,7 @@ package io.perennial.local.demo;
 import io.perennial.client.PerennialClient;
 import io.perennial.client.SampleInput;
 import io.perennial.client.SendReport;
+import io.perennial.contracts.Float32Base64;
 import io.perennial.learning.data.LabeledData;
 import io.perennial.local.demo.DemoResult.Breakdown;
 import io.perennial.local.demo.DemoResult.Event;
@@ -231,7 +232,7 @@ public final class DemoRun {
             int to = Math.min(test.size(), from + 100);
             List<Map<String, Object>> rows = new ArrayList<>();
             for (int i = from; i < to; i++) {
-                rows.add(Map.of("features", test.row(i)));
+                rows.add(Map.of("featuresBase64", Float32Base64.encode(test.row(i))));
             }
             Map<String, Object> body = PlatformApi.map("samples", rows, "publish", false);
             if (version != null) {
