@@ -198,7 +198,7 @@ public class TrainingJobRunner {
         }
         try (ContinualLearner candidate = learner) {
             if (cancelled.getAsBoolean()) {
-                throw new JobCancelledException("stopped after training");
+                throw new JobCancelledException("stopped before evaluation");
             }
             reporter.phase(job, "evaluating");
             ProbeReport report = candidate.evaluate(probeData, servingPredictions);

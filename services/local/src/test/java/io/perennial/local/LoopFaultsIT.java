@@ -151,12 +151,12 @@ class LoopFaultsIT {
 
     @Test
     void cancelledJobsStopOnTheWorkerAndRegisterNothing() throws Exception {
-        String running = submitBase("cancel", Map.of("epochs", 400, "validationFraction", 0));
+        String running = submitBase("cancel", Map.of("epochs", 10_000, "validationFraction", 0));
         await().atMost(Duration.ofSeconds(60)).until(() -> job(running).path("step").asLong() > 20);
         api.post("trainer-service", "/v1/jobs/" + running + "/cancel", Map.of()).require("cancel running");
-        // The worker commits a job's message only once it is done with it; 400 epochs would take minutes.
+        // The worker commits a job's message only once it is done with it; 10,000 epochs would take minutes, so a
+        // commit within 45 s means the training stopped.
         awaitWorkerDoneWith(running, Duration.ofSeconds(45));
-        long stoppedAt = job(running).path("step").asLong();
 
         JobConsumer worker = stack.service("gpu-worker").getBean(JobConsumer.class);
         worker.stop(); // the next job waits in the topic until it is cancelled
@@ -173,7 +173,6 @@ class LoopFaultsIT {
             assertThat(job(id).path("state").asString()).isEqualTo("CANCELLED");
             assertThat(versionsOf("cancel", id)).as("versions of cancelled job %s", id).isZero();
         }
-        assertThat(job(running).path("step").asLong()).as("no training after the stop").isEqualTo(stoppedAt);
         assertThat(job(queued).path("step").asLong()).as("the queued job never started").isZero();
     }
 
