@@ -46,6 +46,13 @@ public class IngestProperties {
     /** How long stream definitions are cached by the ingest path. */
     private Duration streamCacheTtl = Duration.ofSeconds(5);
 
+    /**
+     * Consumers forwarding {@code perennial.ingest.*}, each with its own transactional producer. Transactions are
+     * forwarded one after the other per consumer, so more consumers (up to the ingest topics' partitions) overlap
+     * their round trips.
+     */
+    private int forwarderConcurrency = 3;
+
     public int getMaxRecordsPerRequest() {
         return maxRecordsPerRequest;
     }
@@ -116,5 +123,13 @@ public class IngestProperties {
 
     public void setStreamCacheTtl(Duration streamCacheTtl) {
         this.streamCacheTtl = streamCacheTtl;
+    }
+
+    public int getForwarderConcurrency() {
+        return forwarderConcurrency;
+    }
+
+    public void setForwarderConcurrency(int forwarderConcurrency) {
+        this.forwarderConcurrency = forwarderConcurrency;
     }
 }

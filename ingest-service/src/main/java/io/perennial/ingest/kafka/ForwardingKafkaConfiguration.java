@@ -1,9 +1,12 @@
 package io.perennial.ingest.kafka;
 
+import io.perennial.ingest.IngestProperties;
 import io.perennial.support.kafka.DeadLetters;
 import io.perennial.support.service.ServiceProperties;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -40,6 +43,10 @@ class ForwardingKafkaConfiguration {
     ForwardingKafka forwardingKafka(KafkaProperties kafka, ServiceProperties service) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put("client.id", service.getName() + "-forwarder");
+        // Large batches: a transaction forwards a whole poll, so its writes leave in a few requests, not hundreds.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(config,
                 new StringSerializer(), new ByteArraySerializer());
         // Unique per instance: with the consumer-group-aware protocol (KIP-447) fencing does not need stable ids.
@@ -49,10 +56,20 @@ class ForwardingKafkaConfiguration {
 
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> ingestForwardingContainerFactory(
-            ConsumerFactory<String, byte[]> consumers, ForwardingKafka forwarding, ServiceProperties service) {
+            ConsumerFactory<String, byte[]> consumers, ForwardingKafka forwarding, ServiceProperties service,
+            IngestProperties properties) {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumers);
         factory.setBatchListener(true);
+        factory.setConcurrency(properties.getForwarderConcurrency());
+        // Each poll is one transaction (two round trips and a commit marker per partition): poll many records at
+        // once, and wait briefly for a fuller fetch, so that cost is shared by thousands of records, not dozens.
+        java.util.Properties consumer = new java.util.Properties();
+        consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        consumer.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, String.valueOf(256 * 1024));
+        consumer.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
+        consumer.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 * 1024 * 1024));
+        factory.getContainerProperties().setKafkaConsumerProperties(consumer);
         factory.getContainerProperties().setKafkaAwareTransactionManager(forwarding.transactions());
         // A batch whose transaction fails (the broker rejects or times out the writes) is rolled back and redelivered
         // with back-off; invalid records never fail a batch, they are dead-lettered inside it.

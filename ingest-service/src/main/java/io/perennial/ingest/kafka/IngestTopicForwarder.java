@@ -1,5 +1,6 @@
 package io.perennial.ingest.kafka;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.perennial.contracts.Topics;
 import io.perennial.contracts.cloudevents.CloudEventAttributes;
@@ -38,6 +39,7 @@ public class IngestTopicForwarder {
     private final ServiceProperties service;
     private final MeterRegistry meters;
     private final JsonMapper mapper = JsonMapper.builder().build();
+    private final java.util.Map<String, Counter> accepted = new java.util.concurrent.ConcurrentHashMap<>();
 
     IngestTopicForwarder(StreamCatalog streams, ForwardingKafkaConfiguration.ForwardingKafka kafka, EventCodec codec,
             IngestProperties properties, ServiceProperties service, MeterRegistry meters) {
@@ -80,8 +82,8 @@ public class IngestTopicForwarder {
                         SampleEvents.SAMPLE_TYPE, sample.timestamp(), stream);
                 kafka.template().send(new ProducerRecord<>(Topics.samples(stream), null, sample.id(),
                         codec.encode(sample), KafkaEvents.headers(attributes)));
-                meters.counter("perennial.ingest.records", "stream", stream, "outcome", "accepted", "path", "kafka")
-                        .increment();
+                accepted.computeIfAbsent(stream, s -> meters.counter("perennial.ingest.records", "stream", s,
+                        "outcome", "accepted", "path", "kafka")).increment();
             }
 
             @Override
