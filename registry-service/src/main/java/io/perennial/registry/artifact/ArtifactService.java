@@ -39,15 +39,15 @@ public class ArtifactService {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final int BUFFER = 64 * 1024;
 
-    private final ArtifactStore store;
+    private final ArtifactStores stores;
     private final ArtifactRepository artifacts;
     private final ModelRepository models;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
 
-    public ArtifactService(ArtifactStore store, ArtifactRepository artifacts, ModelRepository models, AuditLog audit,
+    public ArtifactService(ArtifactStores stores, ArtifactRepository artifacts, ModelRepository models, AuditLog audit,
             TransactionTemplate transactions) {
-        this.store = store;
+        this.stores = stores;
         this.artifacts = artifacts;
         this.models = models;
         this.audit = audit;
@@ -74,8 +74,10 @@ public class ArtifactService {
                     + " cannot be validated").with("field", "kind");
         }
         return transactions.execute(status -> {
-            boolean known = artifacts.find(expectedSha256).isPresent();
-            ArtifactStore.BlobSink sink = known ? null : store.create();
+            // touching a known artifact restarts its grace period and holds its row against a concurrent collection
+            boolean known = artifacts.touch(expectedSha256);
+            ArtifactStore store = stores.forUploads();
+            ArtifactStore.BlobSink sink = known ? null : store.create(expectedSha256);
             try {
                 DigestingInput in = new DigestingInput(body, sink);
                 List<String> tensors = null;
@@ -151,7 +153,7 @@ public class ArtifactService {
         byte[] pending = null;
         int pendingLength = 0;
         long total = 0;
-        try (InputStream in = store.open(stored.location())) {
+        try (InputStream in = stores.named(stored.artifact().store()).open(stored.location())) {
             byte[] current = new byte[BUFFER];
             byte[] other = new byte[BUFFER];
             int n;
