@@ -30,8 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * already stored: deduplicated, nothing is written); safetensors kinds are parsed on the way
  * ({@code Safetensors.readHeader} then {@code validateData}) and their header is checked against the model family.
  * All of it runs in one transaction, so a digest mismatch, a truncated body or an invalid file rolls back every
- * chunk already written. Download: chunks stream out through a digest; the last chunk is held back until the
- * digest matches, so a corrupted blob never reaches a client as a complete response.
+ * chunk already written (a non-transactional store aborts its write: see {@link ArtifactStore}). Download: chunks
+ * stream out of the artifact's own store through a digest; the last chunk is held back until the digest matches, so
+ * a corrupted blob never reaches a client as a complete response.
  */
 @Service
 public class ArtifactService {
