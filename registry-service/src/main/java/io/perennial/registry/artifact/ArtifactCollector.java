@@ -99,8 +99,14 @@ public class ArtifactCollector {
                 return null;
             }
             Row found = locked.get(0);
+            ArtifactStore store = stores.find(found.store()).orElse(null);
+            if (store == null) {
+                // its bytes could not be deleted: keep the row until that store is configured again
+                log.warn("artifact {} is unreferenced but stored in '{}', which is not configured here; kept",
+                        sha256, found.store());
+                return null;
+            }
             jdbc.update("DELETE FROM artifacts WHERE sha256 = ?", sha256);
-            ArtifactStore store = stores.named(found.store());
             if (store.transactional()) {
                 store.delete(found.location());
             }

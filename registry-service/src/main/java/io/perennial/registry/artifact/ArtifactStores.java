@@ -2,6 +2,7 @@ package io.perennial.registry.artifact;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -40,6 +41,11 @@ public class ArtifactStores {
                     + "(perennial.registry.artifacts.store and its settings)");
         }
         return store;
+    }
+
+    /** The store an artifact row names, if it is configured here. */
+    public Optional<ArtifactStore> find(String name) {
+        return Optional.ofNullable(byName.get(name));
     }
 
     /** Every configured store. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -130,7 +131,8 @@ public class S3ArtifactStore implements ArtifactStore {
     /** Streams into a multipart upload, one part buffered. */
     private final class MultipartSink extends BlobSink {
         private final String key;
-        private final byte[] buffer = new byte[partSize];
+        /** Grows up to one part: a small upload does not hold a whole part's memory. */
+        private byte[] buffer = new byte[Math.min(partSize, 64 * 1024)];
         private final List<CompletedPart> parts = new ArrayList<>();
         private int position;
         private String uploadId;
@@ -142,30 +144,39 @@ public class S3ArtifactStore implements ArtifactStore {
 
         @Override
         public void write(int b) {
+            makeRoom();
             buffer[position++] = (byte) b;
-            if (position == buffer.length) {
-                uploadPart();
-            }
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
             while (len > 0) {
+                makeRoom();
                 int n = Math.min(len, buffer.length - position);
                 System.arraycopy(b, off, buffer, position, n);
                 position += n;
                 off += n;
                 len -= n;
-                if (position == buffer.length) {
-                    uploadPart();
-                }
+            }
+        }
+
+        /** A full buffer grows until it holds a part; a full part is uploaded (only once more bytes arrive). */
+        private void makeRoom() {
+            if (position < buffer.length) {
+                return;
+            }
+            if (buffer.length < partSize) {
+                buffer = Arrays.copyOf(buffer, Math.min(partSize, buffer.length * 2));
+            } else {
+                uploadPart();
             }
         }
 
         private RequestBody buffered() {
+            byte[] bytes = buffer;
             int length = position;
             // a provider, not fromBytes: no copy of the part, and the SDK can replay it on a retry
-            return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length,
+            return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
                     "application/octet-stream");
         }
 
