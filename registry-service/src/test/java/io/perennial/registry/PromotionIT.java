@@ -6,9 +6,11 @@ import static io.perennial.registry.RegistryFixtures.model;
 import static io.perennial.testing.TestHttp.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import io.perennial.contracts.Topics;
 import io.perennial.contracts.events.EventTypes;
+import io.perennial.contracts.events.RegistryEvents;
 import io.perennial.contracts.events.RegistryEvents.AliasMoved;
 import io.perennial.support.kafka.KafkaEvents;
 import io.perennial.support.security.ApiKeyService;
@@ -18,6 +20,7 @@ import io.perennial.testing.TestHttp;
 import io.perennial.testing.TestInfrastructure;
 import io.perennial.testing.TestTopics;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -170,6 +173,10 @@ class PromotionIT {
         assertThat(story.stream().filter(e -> e.is(EventTypes.PRODUCTION_ROLLED_BACK))
                 .map(e -> e.dataAs(EventTypes.PRODUCTION_ROLLED_BACK))
                 .map(r -> r.fromVersion() + "->" + r.toVersion()).toList()).containsExactly("2->1");
+        // the rollback cleared previous: announced, so the events alone tell where every alias points
+        assertThat(story.stream().filter(e -> e.is(EventTypes.ALIAS_REMOVED))
+                .map(e -> e.dataAs(EventTypes.ALIAS_REMOVED)).map(r -> r.alias() + ":" + r.version()).toList())
+                .containsExactly("previous:1");
     }
 
     @Test
@@ -220,7 +227,7 @@ class PromotionIT {
     }
 
     @Test
-    void aliasesAreUniquePerModelAndReservedNamesMoveOnlyByPromotion() {
+    void aliasesAreUniquePerModelAndReservedNamesMoveOnlyByPromotion(TestInfrastructure infra) {
         TestHttp http = new TestHttp(port);
         http.postJson("/v1/models", ADMIN, model("names"));
         http.postJson("/v1/models", ADMIN, model("elsewhere"));
@@ -247,13 +254,31 @@ class PromotionIT {
         HttpResponse<String> aliased = http.send("DELETE", "/v1/models/names/versions/2", ADMIN, null, null);
         assertProblem(aliased, 409);
         assertThat(aliased.body()).contains("shadow-eu");
-        assertThat(http.send("DELETE", "/v1/models/names/aliases/shadow-eu", ADMIN, null, null).statusCode())
-                .isEqualTo(204);
+        String operator = TestHttp.bearer(apiKeys.issue("names-op", Role.OPERATOR, List.of(), null, "test")
+                .secret());
+        assertThat(http.send("DELETE", "/v1/models/names/aliases/shadow-eu?reason=region%20closed", operator, null,
+                null).statusCode()).isEqualTo(204);
+        assertProblem(http.send("DELETE", "/v1/models/names/aliases/shadow-eu", operator, null, null), 404);
         assertThat(http.send("DELETE", "/v1/models/names/versions/2", ADMIN, null, null).statusCode()).isEqualTo(204);
         assertThat(http.get("/v1/models/names/aliases", ADMIN).body()).contains("candidate")
                 .doesNotContain("shadow-eu");
         assertThat(JSON.readTree(http.get("/v1/models/names/versions/1", ADMIN).body()).get("aliases").toString())
                 .isEqualTo("[\"candidate\"]");
+
+        // the removal is announced once, through the outbox, with who removed which version's alias and why
+        List<RegistryEvents.AliasRemoved> removed = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            removed.clear();
+            TestTopics.read(infra.bootstrapServers(), Topics.REGISTRY, 1).stream()
+                    .filter(r -> r.key().equals("names")).map(events::decode)
+                    .filter(e -> e.is(EventTypes.ALIAS_REMOVED)).map(e -> e.dataAs(EventTypes.ALIAS_REMOVED))
+                    .forEach(removed::add);
+            assertThat(removed).hasSize(1);
+        });
+        assertThat(removed.get(0).alias()).isEqualTo("shadow-eu");
+        assertThat(removed.get(0).version()).isEqualTo(2);
+        assertThat(removed.get(0).reason()).isEqualTo("region closed");
+        assertThat(removed.get(0).actor()).startsWith("key:");
     }
 
     private void evaluate(TestHttp http, int version, Integer serving, double nfr, String segments) {

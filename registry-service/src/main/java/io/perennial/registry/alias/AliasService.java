@@ -2,6 +2,7 @@ package io.perennial.registry.alias;
 
 import io.perennial.contracts.events.EventTypes;
 import io.perennial.contracts.events.RegistryEvents.AliasMoved;
+import io.perennial.contracts.events.RegistryEvents.AliasRemoved;
 import io.perennial.contracts.events.RegistryEvents.ProductionRolledBack;
 import io.perennial.contracts.events.RegistryEvents.VersionPromoted;
 import io.perennial.registry.evaluation.Evaluation;
@@ -130,6 +131,8 @@ public class AliasService {
             String why = reason == null || reason.isBlank() ? "rollback" : "rollback: " + reason;
             move(model, PRODUCTION, previous, actor, why);
             aliases.delete(model, PREVIOUS);
+            outbox.append(EventTypes.ALIAS_REMOVED, model, new AliasRemoved(model, PREVIOUS, previous, actor, why,
+                    Instant.now()));
             audit.record(model, previous, "production.rolled-back", actor, blankToNull(reason),
                     Map.of("from", production, "to", previous));
             outbox.append(EventTypes.PRODUCTION_ROLLED_BACK, model, new ProductionRolledBack(model, production,
@@ -169,6 +172,8 @@ public class AliasService {
                     + "' has no alias '" + alias + "'"));
             aliases.delete(model, alias);
             audit.record(model, current, "alias.deleted", actor, blankToNull(reason), Map.of("alias", alias));
+            outbox.append(EventTypes.ALIAS_REMOVED, model, new AliasRemoved(model, alias, current, actor,
+                    blankToNull(reason), Instant.now()));
         });
     }
 

@@ -1,7 +1,9 @@
 package io.perennial.registry.artifact;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -30,6 +32,26 @@ public class ArtifactRepository {
         return jdbc.update("INSERT INTO artifacts (sha256, size, store, location, kind, format, tensors, uploaded_by) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (sha256) DO NOTHING", sha256, size, store,
                 location, kind.id(), format, tensors == null ? null : json.writeValueAsString(tensors), actor) == 1;
+    }
+
+    /**
+     * Restarts an artifact's grace period (see {@code perennial.registry.artifacts.gc.grace}); the row stays locked
+     * until the caller's transaction ends, so a collection cannot delete it meanwhile.
+     *
+     * @return whether the artifact exists
+     */
+    public boolean touch(String sha256) {
+        return jdbc.update("UPDATE artifacts SET touched_at = now() WHERE sha256 = ?", sha256) == 1;
+    }
+
+    /** Which of these locations in {@code store} an artifact row names. */
+    public Set<String> knownLocations(String store, List<String> locations) {
+        return new HashSet<>(jdbc.query(connection -> {
+            var ps = connection.prepareStatement("SELECT location FROM artifacts WHERE store = ? AND location = ANY(?)");
+            ps.setString(1, store);
+            ps.setArray(2, connection.createArrayOf("text", locations.toArray()));
+            return ps;
+        }, (rs, i) -> rs.getString(1)));
     }
 
     public Optional<Stored> find(String sha256) {

@@ -30,8 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * already stored: deduplicated, nothing is written); safetensors kinds are parsed on the way
  * ({@code Safetensors.readHeader} then {@code validateData}) and their header is checked against the model family.
  * All of it runs in one transaction, so a digest mismatch, a truncated body or an invalid file rolls back every
- * chunk already written. Download: chunks stream out through a digest; the last chunk is held back until the
- * digest matches, so a corrupted blob never reaches a client as a complete response.
+ * chunk already written (a non-transactional store aborts its write: see {@link ArtifactStore}). Download: chunks
+ * stream out of the artifact's own store through a digest; the last chunk is held back until the digest matches, so
+ * a corrupted blob never reaches a client as a complete response.
  */
 @Service
 public class ArtifactService {
@@ -39,15 +40,15 @@ public class ArtifactService {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final int BUFFER = 64 * 1024;
 
-    private final ArtifactStore store;
+    private final ArtifactStores stores;
     private final ArtifactRepository artifacts;
     private final ModelRepository models;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
 
-    public ArtifactService(ArtifactStore store, ArtifactRepository artifacts, ModelRepository models, AuditLog audit,
+    public ArtifactService(ArtifactStores stores, ArtifactRepository artifacts, ModelRepository models, AuditLog audit,
             TransactionTemplate transactions) {
-        this.store = store;
+        this.stores = stores;
         this.artifacts = artifacts;
         this.models = models;
         this.audit = audit;
@@ -74,8 +75,10 @@ public class ArtifactService {
                     + " cannot be validated").with("field", "kind");
         }
         return transactions.execute(status -> {
-            boolean known = artifacts.find(expectedSha256).isPresent();
-            ArtifactStore.BlobSink sink = known ? null : store.create();
+            // touching a known artifact restarts its grace period and holds its row against a concurrent collection
+            boolean known = artifacts.touch(expectedSha256);
+            ArtifactStore store = stores.forUploads();
+            ArtifactStore.BlobSink sink = known ? null : store.create(expectedSha256);
             try {
                 DigestingInput in = new DigestingInput(body, sink);
                 List<String> tensors = null;
@@ -151,7 +154,7 @@ public class ArtifactService {
         byte[] pending = null;
         int pendingLength = 0;
         long total = 0;
-        try (InputStream in = store.open(stored.location())) {
+        try (InputStream in = stores.named(stored.artifact().store()).open(stored.location())) {
             byte[] current = new byte[BUFFER];
             byte[] other = new byte[BUFFER];
             int n;

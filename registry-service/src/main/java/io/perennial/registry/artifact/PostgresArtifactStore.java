@@ -27,11 +27,16 @@ public class PostgresArtifactStore implements ArtifactStore {
 
     @Override
     public String name() {
-        return "postgres";
+        return ArtifactProperties.StoreType.POSTGRES.id();
     }
 
     @Override
-    public BlobSink create() {
+    public boolean transactional() {
+        return true;
+    }
+
+    @Override
+    public BlobSink create(String sha256) {
         long blobId = jdbc.queryForObject("SELECT nextval('blob_ids')", Long.class);
         return new ChunkSink(blobId);
     }

@@ -190,6 +190,9 @@ public class VersionRepository {
     }
 
     public int delete(String model, int version) {
+        // the version's artifacts may now be unreferenced: their grace period before collection starts now
+        jdbc.update("UPDATE artifacts SET touched_at = now() WHERE sha256 IN (SELECT sha256 FROM version_artifacts "
+                + "WHERE model = ? AND version = ?)", model, version);
         jdbc.update("DELETE FROM version_artifacts WHERE model = ? AND version = ?", model, version);
         return jdbc.update("DELETE FROM versions WHERE model = ? AND version = ?", model, version);
     }

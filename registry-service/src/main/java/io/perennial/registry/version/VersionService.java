@@ -264,8 +264,10 @@ public class VersionService {
             }
         }
         for (ArtifactRef ref : r.artifacts() == null ? List.<ArtifactRef>of() : r.artifacts()) {
-            Integer known = jdbc.queryForObject("SELECT count(*) FROM artifacts WHERE sha256 = ?", Integer.class,
-                    ref.sha256());
+            // FOR KEY SHARE: a garbage collection deciding about this artifact is waited for, and blocked until
+            // the registration commits (the reference is then visible to it)
+            Integer known = jdbc.queryForObject("SELECT count(*) FROM (SELECT 1 FROM artifacts WHERE sha256 = ? "
+                    + "FOR KEY SHARE) a", Integer.class, ref.sha256());
             if (known == 0) {
                 throw field("artifact '" + ref.name() + "': no artifact with SHA-256 " + ref.sha256()
                         + " was uploaded", "artifacts");

@@ -6,6 +6,7 @@ import io.perennial.contracts.events.DriftEvents.DriftResolved;
 import io.perennial.contracts.events.JobEvents.JobRequested;
 import io.perennial.contracts.events.JobEvents.JobStatus;
 import io.perennial.contracts.events.RegistryEvents.AliasMoved;
+import io.perennial.contracts.events.RegistryEvents.AliasRemoved;
 import io.perennial.contracts.events.RegistryEvents.ModelCreated;
 import io.perennial.contracts.events.RegistryEvents.ProductionRolledBack;
 import io.perennial.contracts.events.RegistryEvents.VersionEvaluated;
@@ -49,6 +50,8 @@ public final class EventTypes {
             new EventType<>("io.perennial.version.registered", Topics.REGISTRY, "model", VersionRegistered.class);
     public static final EventType<AliasMoved> ALIAS_MOVED =
             new EventType<>("io.perennial.alias.moved", Topics.REGISTRY, "model", AliasMoved.class);
+    public static final EventType<AliasRemoved> ALIAS_REMOVED =
+            new EventType<>("io.perennial.alias.removed", Topics.REGISTRY, "model", AliasRemoved.class);
     public static final EventType<VersionEvaluated> VERSION_EVALUATED =
             new EventType<>("io.perennial.version.evaluated", Topics.REGISTRY, "model", VersionEvaluated.class);
     public static final EventType<VersionPromoted> VERSION_PROMOTED =
@@ -61,7 +64,7 @@ public final class EventTypes {
     public static final List<EventType<?>> ALL = List.of(STREAM_CREATED, STREAM_UPDATED, STREAM_DELETED,
             LABEL_ASSIGNED, PREDICTION_SERVED, DRIFT_DETECTED, DRIFT_RESOLVED, JOB_REQUESTED, JOB_STATUS,
             MODEL_CREATED, VERSION_REGISTERED, ALIAS_MOVED, VERSION_EVALUATED, VERSION_PROMOTED,
-            PRODUCTION_ROLLED_BACK);
+            PRODUCTION_ROLLED_BACK, ALIAS_REMOVED);
 
     private static final Map<String, EventType<?>> BY_TYPE =
             ALL.stream().collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));

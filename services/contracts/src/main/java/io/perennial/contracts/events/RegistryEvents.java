@@ -23,6 +23,16 @@ public final class RegistryEvents {
     }
 
     /**
+     * An alias was removed: deleted by an operator, or {@code previous} cleared by a rollback (which moved
+     * {@code production} to it). With {@link AliasMoved} this is the complete history of every alias.
+     *
+     * @param version the version the alias pointed at
+     */
+    public record AliasRemoved(String model, String alias, int version, String actor, String reason,
+            Instant removedAt) {
+    }
+
+    /**
      * An evaluation report was attached to a version.
      *
      * @param servingVersion the version the flip rates were measured against, or null
