@@ -47,6 +47,10 @@ class ForwardingKafkaConfiguration {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Under transactions v2 the broker verifies a partition's first write of a transaction asynchronously and
+        // rejects pipelined writes that overtake it (OutOfOrderSequenceException, retried after a back-off:
+        // KAFKA-18202). One request in flight avoids the rejections; the large batches keep the pipe full anyway.
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(config,
                 new StringSerializer(), new ByteArraySerializer());
         // Unique per instance: with the consumer-group-aware protocol (KIP-447) fencing does not need stable ids.

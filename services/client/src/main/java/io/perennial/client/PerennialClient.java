@@ -38,7 +38,9 @@ public final class PerennialClient {
     private final int maxAttempts;
     private final Duration maxBackoff;
     private final HttpClient http;
-    private final JsonMapper json = JsonMapper.builder().build();
+    // Features are floats: the Schubfach writer, not Float.toString (slow on Java 17).
+    private final JsonMapper json = JsonMapper.builder()
+            .enable(tools.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
     private final SecureRandom random = new SecureRandom();
 
     private PerennialClient(Builder b) {

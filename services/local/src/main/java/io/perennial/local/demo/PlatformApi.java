@@ -15,7 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class PlatformApi {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final JsonMapper json = JsonMapper.builder().build();
+    // Features are floats: the Schubfach writer, not Float.toString (slow on Java 17).
+    private final JsonMapper json = JsonMapper.builder()
+            .enable(tools.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
     private final Function<String, String> baseUrl;
     private final String authorization;
 
