@@ -40,13 +40,13 @@ class ForwardingKafkaConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ForwardingKafka forwardingKafka(KafkaProperties kafka, ServiceProperties service) {
+    ForwardingKafka forwardingKafka(KafkaProperties kafka, ServiceProperties service, IngestProperties properties) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put("client.id", service.getName() + "-forwarder");
         // Large batches: a transaction forwards a whole poll, so its writes leave in a few requests, not hundreds.
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, properties.getCompression());
         // Under transactions v2 the broker verifies a partition's first write of a transaction asynchronously and
         // rejects pipelined writes that overtake it (OutOfOrderSequenceException, retried after a back-off:
         // KAFKA-18202). One request in flight avoids the rejections; the large batches keep the pipe full anyway.
