@@ -169,6 +169,7 @@ public final class Stack implements AutoCloseable {
                     "perennial.worker.cache-dir=" + config.home().resolve("worker-cache"),
                     "perennial.worker.registry-url=" + config.baseUrl("registry-service"),
                     "perennial.trainer.registry-url=" + config.baseUrl("registry-service"),
+                    "perennial.drift.registry-url=" + config.baseUrl("registry-service"),
                     "spring.main.banner-mode=off"));
             if (adminPassword != null) {
                 properties.add("perennial.security.bootstrap-admin-password=" + adminPassword);
