@@ -655,7 +655,12 @@ public class StreamMonitors {
                 return false;
             }
             int[] labelIndex = labels.stream().mapToInt(h::label).toArray();
-            resetLocked(h, source);
+            // the predictions and errors to come are the new version's
+            h.predictions.resetReference();
+            if (h.errors != null) {
+                h.errors.reset();
+            }
+            h.source = source;
             int n = h.features.installReference(rows, labelIndex, from);
             h.promotion = null;
             commitPromotion(h, request);

@@ -421,8 +421,11 @@ public final class WindowMonitor {
     }
 
     /**
-     * Installs a reference read from elsewhere (a promoted version's training segment) and starts testing the samples
-     * that follow against it. Rows that are not finite or not of the monitor's dimension are skipped.
+     * Installs a reference read from elsewhere (a promoted version's training segment) and tests the samples that
+     * follow against it. Rows that are not finite are skipped. When the monitor was testing, its current window is
+     * kept (those samples matched the old reference, so they belong to one regime) and simply tested against the new
+     * reference from now on, so a shift right after the swap is located from the whole window; otherwise the window
+     * starts empty.
      *
      * @param rows row-major reference rows, at most {@code referenceSize} of them are used (the first ones)
      * @param labels category index per row, or -1
@@ -430,6 +433,10 @@ public final class WindowMonitor {
      * @return the rows installed
      */
     public int installReference(float[] rows, int[] labels, Map<Integer, Long> from) {
+        boolean keepWindow = phase == Phase.MONITORING || phase == Phase.ALARMED;
+        int keptStart = ringStart;
+        int keptCount = ringCount;
+        Map<Integer, Long> keptMonitorStart = monitorStart;
         startReference();
         int n = 0;
         float[] row = new float[d];
@@ -446,6 +453,11 @@ public final class WindowMonitor {
         referenceStart = new TreeMap<>(from);
         cooldownLeft = 0;
         freezeReference();
+        if (keepWindow) {
+            ringStart = keptStart;
+            ringCount = keptCount;
+            monitorStart = keptMonitorStart;
+        }
         return n;
     }
 
