@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,12 @@ public class DriftRepository {
     /** A persisted monitor. */
     public record State(String stream, WindowMonitor.Phase phase, int dimension, List<String> labels,
             float[] reference, int[] referenceLabels, Map<Integer, Long> referenceFrom, Map<Integer, Long> monitorFrom,
-            Map<Integer, Long> checkpoint, long seen, int cooldownLeft) {
+            Map<Integer, Long> checkpoint, long seen, int cooldownLeft, ReferenceSource source) {
+    }
+
+    /** A promotion whose reference is still to be installed (one per stream: a newer promotion replaces it). */
+    public record ReferenceRequest(String stream, UUID id, String model, int version, Instant movedAt,
+            Instant requestedAt) {
     }
 
     /** One stored alarm. */
@@ -61,11 +67,12 @@ public class DriftRepository {
 
     public Optional<State> state(String stream) {
         return jdbc.query("SELECT phase, dimension, labels::text, reference, reference_labels, reference_from::text, "
-                + "monitor_from::text, checkpoint::text, seen, cooldown_left FROM monitor_state WHERE stream = ?",
+                + "monitor_from::text, checkpoint::text, seen, cooldown_left, reference_source::text FROM monitor_state "
+                + "WHERE stream = ?",
                 (rs, i) -> new State(stream, WindowMonitor.Phase.valueOf(rs.getString(1)), rs.getInt(2),
                         json.readValue(rs.getString(3), STRINGS), floats(rs.getBytes(4)), ints(rs.getBytes(5)),
                         offsets(rs.getString(6)), offsets(rs.getString(7)), offsets(rs.getString(8)), rs.getLong(9),
-                        rs.getInt(10)), stream).stream().findFirst();
+                        rs.getInt(10), source(rs.getString(11))), stream).stream().findFirst();
     }
 
     /**
@@ -75,17 +82,61 @@ public class DriftRepository {
      */
     public void saveState(State s, boolean withReference) {
         jdbc.update("INSERT INTO monitor_state (stream, phase, dimension, labels, reference, reference_labels, "
-                + "reference_from, monitor_from, checkpoint, seen, cooldown_left) "
-                + "VALUES (?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?) ON CONFLICT (stream) DO UPDATE SET "
+                + "reference_from, monitor_from, checkpoint, seen, cooldown_left, reference_source) "
+                + "VALUES (?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb) "
+                + "ON CONFLICT (stream) DO UPDATE SET "
                 + "phase = EXCLUDED.phase, dimension = EXCLUDED.dimension, labels = EXCLUDED.labels, "
                 + (withReference ? "reference = EXCLUDED.reference, reference_labels = EXCLUDED.reference_labels, " : "")
                 + "reference_from = EXCLUDED.reference_from, monitor_from = EXCLUDED.monitor_from, "
                 + "checkpoint = EXCLUDED.checkpoint, seen = EXCLUDED.seen, cooldown_left = EXCLUDED.cooldown_left, "
-                + "updated_at = now()",
+                + "reference_source = EXCLUDED.reference_source, updated_at = now()",
                 s.stream(), s.phase().name(), s.dimension(), json.writeValueAsString(s.labels()),
                 withReference ? bytes(s.reference()) : null, withReference ? bytes(s.referenceLabels()) : null,
                 json.writeValueAsString(s.referenceFrom()), json.writeValueAsString(s.monitorFrom()),
-                json.writeValueAsString(s.checkpoint()), s.seen(), s.cooldownLeft());
+                json.writeValueAsString(s.checkpoint()), s.seen(), s.cooldownLeft(),
+                s.source() == null ? null : json.writeValueAsString(s.source()));
+    }
+
+    /** The reference a stored monitor uses, when its row says. */
+    public Optional<ReferenceSource> referenceSource(String stream) {
+        return jdbc.query("SELECT reference_source::text FROM monitor_state WHERE stream = ?",
+                (rs, i) -> source(rs.getString(1)), stream).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    /** Records a promotion whose reference must be installed, replacing an older one of the same stream. */
+    public UUID requestReference(String stream, String model, int version, Instant movedAt) {
+        UUID id = UUID.randomUUID();
+        jdbc.update("INSERT INTO reference_requests (stream, id, model, version, moved_at) VALUES (?, ?, ?, ?, ?) "
+                + "ON CONFLICT (stream) DO UPDATE SET id = EXCLUDED.id, model = EXCLUDED.model, "
+                + "version = EXCLUDED.version, moved_at = EXCLUDED.moved_at, requested_at = now()", stream, id, model,
+                version, movedAt == null ? null : Timestamp.from(movedAt));
+        return id;
+    }
+
+    /** The open promotions of these streams. */
+    public List<ReferenceRequest> referenceRequests(Collection<String> streams) {
+        if (streams.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query("SELECT stream, id, model, version, moved_at, requested_at FROM reference_requests "
+                + "WHERE stream = ANY (?)", (rs, i) -> new ReferenceRequest(rs.getString(1),
+                        rs.getObject(2, UUID.class), rs.getString(3), rs.getInt(4),
+                        rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(),
+                        rs.getTimestamp(6).toInstant()), (Object) streams.toArray(String[]::new));
+    }
+
+    /**
+     * Closes a promotion request.
+     *
+     * @return false when it is no longer open (a newer promotion replaced it, or a reset removed it)
+     */
+    public boolean completeRequest(String stream, UUID id) {
+        return jdbc.update("DELETE FROM reference_requests WHERE stream = ? AND id = ?", stream, id) == 1;
+    }
+
+    /** Drops a stream's open promotion (its reference is being reset anyway). */
+    public void deleteRequest(String stream) {
+        jdbc.update("DELETE FROM reference_requests WHERE stream = ?", stream);
     }
 
     public void deleteState(String stream) {
@@ -134,6 +185,16 @@ public class DriftRepository {
                         rs.getTimestamp(10).toInstant()), stream, limit, offset);
     }
 
+    /** The newest alarm of one kind of a stream. */
+    public Optional<Alarm> latestAlarm(String stream, String kind) {
+        return jdbc.query("SELECT id, stream, detector, kind, statistic, p_value, threshold, severity, "
+                + "start_offsets::text, detected_at FROM drift_alarms WHERE stream = ? AND kind = ? "
+                + "ORDER BY detected_at DESC LIMIT 1", (rs, i) -> new Alarm(rs.getObject(1, UUID.class),
+                        rs.getString(2), rs.getString(3), rs.getString(4), rs.getDouble(5),
+                        (Double) rs.getObject(6), rs.getDouble(7), rs.getString(8), offsets(rs.getString(9)),
+                        rs.getTimestamp(10).toInstant()), stream, kind).stream().findFirst();
+    }
+
     public long countAlarms(String stream) {
         Long n = jdbc.queryForObject("SELECT count(*) FROM drift_alarms WHERE stream = ?", Long.class, stream);
         return n == null ? 0 : n;
@@ -176,6 +237,10 @@ public class DriftRepository {
                 (Double) rs.getObject(5), (Double) rs.getObject(6), (Double) rs.getObject(7),
                 feature == null ? null : ((Number) feature).intValue(), rs.getLong(9), rs.getInt(10), rs.getInt(11),
                 rs.getTimestamp(12).toInstant());
+    }
+
+    private ReferenceSource source(String text) {
+        return text == null ? null : json.readValue(text, ReferenceSource.class);
     }
 
     private Map<Integer, Long> offsets(String text) {

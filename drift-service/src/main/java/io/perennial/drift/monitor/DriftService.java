@@ -21,8 +21,13 @@ public class DriftService {
     }
 
     /** Status of a stream: live figures (when monitored here) and the latest stored evaluations. */
+    /**
+     * Status of a stream.
+     *
+     * @param reference where the reference came from (live, or as last stored when another instance monitors it)
+     */
     public record StreamStatus(String stream, DetectorConfig config, StreamMonitors.Status live,
-            List<DriftRepository.Evaluation> latest, long alarms) {
+            List<DriftRepository.Evaluation> latest, long alarms, ReferenceSource reference) {
     }
 
     public DetectorConfig config(String stream) {
@@ -40,8 +45,11 @@ public class DriftService {
 
     public StreamStatus status(String stream) {
         requireKnown(stream);
-        return new StreamStatus(stream, config(stream), monitors.status(stream).orElse(null),
-                repository.latestEvaluations(stream), repository.countAlarms(stream));
+        StreamMonitors.Status live = monitors.status(stream).orElse(null);
+        ReferenceSource reference = live != null ? live.reference()
+                : repository.referenceSource(stream).orElse(null);
+        return new StreamStatus(stream, config(stream), live, repository.latestEvaluations(stream),
+                repository.countAlarms(stream), reference);
     }
 
     public List<DriftRepository.Alarm> alarms(String stream, int limit, int offset) {

@@ -42,8 +42,7 @@ public class SampleListener implements ConsumerSeekAware {
             groupId = "${perennial.service.name}-samples",
             properties = "partition.assignment.strategy=io.perennial.drift.monitor.StreamAffinityAssignor")
     public void on(ConsumerRecord<String, byte[]> record) {
-        String type = KafkaEvents.lastHeader(record.headers(), "ce_type");
-        if (type != null && !SampleEvents.SAMPLE_TYPE.equals(type)) {
+        if (!isSample(record)) {
             return;
         }
         String stream = Topics.streamOf(record.topic());
@@ -59,10 +58,24 @@ public class SampleListener implements ConsumerSeekAware {
         if (sample == null || sample.features() == null || sample.id() == null) {
             throw new NonRetryableException("sample without id or features");
         }
-        long time = sample.timestamp() != null
+        monitors.onSample(stream, record.partition(), record.offset(), eventTimeMicros(sample, record.timestamp()),
+                sample);
+    }
+
+    /** Whether a samples-topic record holds a sample (records of another CloudEvents type are skipped). */
+    public static boolean isSample(ConsumerRecord<?, ?> record) {
+        String type = KafkaEvents.lastHeader(record.headers(), "ce_type");
+        return type == null || SampleEvents.SAMPLE_TYPE.equals(type);
+    }
+
+    /**
+     * A sample's event time in epoch microseconds, the order a stream's partitions are merged in: its own timestamp,
+     * else the record's.
+     */
+    public static long eventTimeMicros(Sample sample, long recordTimestampMillis) {
+        return sample.timestamp() != null
                 ? sample.timestamp().getEpochSecond() * 1_000_000L + sample.timestamp().getNano() / 1000
-                : record.timestamp() * 1000L;
-        monitors.onSample(stream, record.partition(), record.offset(), time, sample);
+                : recordTimestampMillis * 1000L;
     }
 
     @Override

@@ -55,6 +55,8 @@ public class StreamMonitors {
     private static final int JOIN_CAPACITY = 100_000;
     private static final int REORDER_CAPACITY = 10_000;
     private static final long REORDER_WAIT_NANOS = 2_000_000_000L;
+    /** Samples held while a promoted reference loads before giving up on it (the partitions are paused meanwhile). */
+    private static final int HOLD_CAPACITY = 10_000;
 
     private final DriftRepository repository;
     private final MonitoredStreamRepository catalogue;
@@ -92,6 +94,11 @@ public class StreamMonitors {
         int buffered;
         final String stream;
         DetectorConfig config;
+        ReferenceSource source;
+        /** A promotion whose reference is loading: samples are held, not tested, until it is installed. */
+        DriftRepository.ReferenceRequest promotion;
+        /** The last promotion handled, so a request read just before it was closed is not started twice. */
+        UUID handledPromotion;
         WindowMonitor features;
         WindowMonitor predictions;
         SequentialDetector errors;
@@ -252,6 +259,8 @@ public class StreamMonitors {
             return null;
         }
         Holder h = new Holder(stream, config);
+        h.source = state.map(DriftRepository.State::source).orElseGet(() -> ReferenceSource.nextSamples(
+                clock.instant()));
         h.partitions.addAll(assigned.getOrDefault(stream, Set.of()));
         state.ifPresentOrElse(s -> s.labels().forEach(h::label), () -> spec.ifPresent(sp -> sp.labels()
                 .forEach(h::label)));
@@ -312,6 +321,13 @@ public class StreamMonitors {
     }
 
     private void drain(Holder h, boolean force) {
+        if (h.promotion != null) {
+            if (h.buffered <= HOLD_CAPACITY) {
+                return; // the samples after a promotion wait for the promoted version's reference
+            }
+            fallBackLocked(h, fallbackSource(h.promotion, "buffer-full", h.buffered
+                    + " samples arrived while the promoted reference was loading"));
+        }
         while (h.buffered > 0) {
             boolean allReady = true;
             Pending best = null;
@@ -472,6 +488,9 @@ public class StreamMonitors {
                 repository.insertEvaluations(h.stream, kind, e);
                 if (e.alarm()) {
                     alarm(h.stream, kind, e.trigger(), e.startOffsets());
+                    if ("feature".equals(kind) && h.config.rebaseline()) {
+                        h.source = ReferenceSource.nextSamples(clock.instant());
+                    }
                 }
                 if (e.resolved()) {
                     outbox.append(EventTypes.DRIFT_RESOLVED, h.stream, new DriftEvents.DriftResolved(h.stream,
@@ -519,8 +538,8 @@ public class StreamMonitors {
         WindowMonitor m = h.features;
         boolean collecting = m.phase() == WindowMonitor.Phase.REFERENCE;
         return new DriftRepository.State(h.stream, m.phase(), m.settings().dimension(), List.copyOf(h.labels),
-                collecting ? new float[0] : m.referenceRows(), collecting ? new int[0] : m.referenceLabels(), m.referenceStart(), m.monitorStart(), m.nextOffsets(),
-                m.seen(), m.cooldownLeft());
+                collecting ? new float[0] : m.referenceRows(), collecting ? new int[0] : m.referenceLabels(),
+                m.referenceStart(), m.monitorStart(), m.nextOffsets(), m.seen(), m.cooldownLeft(), h.source);
     }
 
     // ---------------------------------------------------------------- time-based evaluation and operations
@@ -537,6 +556,9 @@ public class StreamMonitors {
                 continue;
             }
             synchronized (h) {
+                if (h.promotion != null) {
+                    continue;
+                }
                 WindowMonitor.Phase before = h.features.phase();
                 WindowMonitor.Evaluation e = h.features.evaluateIfPending();
                 h.lastEvaluationNanos = System.nanoTime();
@@ -547,23 +569,181 @@ public class StreamMonitors {
         }
     }
 
-    /** Discards a stream's reference; the next samples form a new one. */
+    /** Discards a stream's reference (and any promotion still loading); the next samples form a new one. */
     public void resetReference(String stream) {
         Holder h = holders.get(stream);
         if (h == null) {
-            transactions.executeWithoutResult(status -> repository.deleteState(stream));
+            transactions.executeWithoutResult(status -> {
+                repository.deleteState(stream);
+                repository.deleteRequest(stream);
+            });
             return;
         }
         synchronized (h) {
+            h.promotion = null;
             drain(h, true);
-            h.features.resetReference();
+            resetLocked(h, ReferenceSource.nextSamples(clock.instant()));
+            transactions.executeWithoutResult(status -> {
+                repository.deleteRequest(stream);
+                repository.saveState(state(h), true);
+            });
+        }
+    }
+
+    private void resetLocked(Holder h, ReferenceSource source) {
+        h.features.resetReference();
+        h.predictions.resetReference();
+        if (h.errors != null) {
+            h.errors.reset();
+        }
+        h.replayUntil = Map.of();
+        h.source = source;
+    }
+
+    // ---------------------------------------------------------------- promoted references
+
+    /**
+     * What loading a promoted reference needs to know about a stream monitored here.
+     *
+     * @param partitions the samples partitions this instance consumes for the stream (paused while it loads)
+     */
+    public record ReferenceNeeds(int dimension, int referenceSize, int minSamples, Set<Integer> partitions) {
+    }
+
+    /**
+     * Starts a promotion: from now on the stream's samples are held (not tested) until
+     * {@link #installReference} or {@link #fallBack} with the same request.
+     *
+     * @return empty when the stream is not monitored here, or this request is already loading
+     */
+    public Optional<ReferenceNeeds> beginPromotion(DriftRepository.ReferenceRequest request) {
+        Holder h = holders.get(request.stream());
+        if (h == null) {
+            return Optional.empty();
+        }
+        synchronized (h) {
+            if (request.id().equals(h.handledPromotion)
+                    || (h.promotion != null && h.promotion.id().equals(request.id()))) {
+                return Optional.empty();
+            }
+            h.promotion = request;
+            log.info("stream {}: {} v{} is production; holding samples while its training segment is read",
+                    request.stream(), request.model(), request.version());
+            return Optional.of(new ReferenceNeeds(h.features.settings().dimension(), h.config.referenceSize(),
+                    h.config.minSamples(), Set.copyOf(h.partitions)));
+        }
+    }
+
+    /**
+     * Installs a promoted version's training data as the frozen reference; the held samples (those that arrived
+     * after the promotion) are then tested against it. The reference, its source and the closing of the request
+     * commit together.
+     *
+     * @param rows row-major reference rows, every one finite and of the stream's dimension
+     * @param labels the label of each row, or null
+     * @param from per partition, the first offset of the rows
+     * @return false when the stream is no longer monitored here or another promotion or a reset replaced this one
+     */
+    public boolean installReference(DriftRepository.ReferenceRequest request, float[] rows, List<String> labels,
+            Map<Integer, Long> from, ReferenceSource source) {
+        Holder h = holders.get(request.stream());
+        if (h == null) {
+            return false;
+        }
+        synchronized (h) {
+            if (h.promotion == null || !h.promotion.id().equals(request.id())) {
+                return false;
+            }
+            int[] labelIndex = labels.stream().mapToInt(h::label).toArray();
+            // the predictions and errors to come are the new version's
             h.predictions.resetReference();
             if (h.errors != null) {
                 h.errors.reset();
             }
-            h.replayUntil = Map.of();
-            saveState(h, null);
+            h.source = source;
+            int n = h.features.installReference(rows, labelIndex, from);
+            h.promotion = null;
+            commitPromotion(h, request);
+            log.info("stream {}: reference is {} samples of segment {} of {} v{} (offsets {} to {})", h.stream, n,
+                    source.segment(), request.model(), request.version(), source.fromOffsets(), source.toOffsets());
+            drain(h, false);
+            return true;
         }
+    }
+
+    /**
+     * Gives up on a promotion's segment: the next samples (starting with those held) form the reference, as after
+     * a reset, and the reason is kept in the stream's status.
+     *
+     * @return false when the stream is no longer monitored here or this promotion was replaced
+     */
+    public boolean fallBack(DriftRepository.ReferenceRequest request, ReferenceSource source) {
+        Holder h = holders.get(request.stream());
+        if (h == null) {
+            return false;
+        }
+        synchronized (h) {
+            if (h.promotion == null || !h.promotion.id().equals(request.id())) {
+                return false;
+            }
+            fallBackLocked(h, source);
+            drain(h, false);
+            return true;
+        }
+    }
+
+    /**
+     * Ends a promotion without touching the monitor (it already follows a newer regime than the promoted version's);
+     * the reason is kept in the stream's status.
+     *
+     * @return false when the stream is no longer monitored here or this promotion was replaced
+     */
+    public boolean keepReference(DriftRepository.ReferenceRequest request, ReferenceSource note) {
+        Holder h = holders.get(request.stream());
+        if (h == null) {
+            return false;
+        }
+        synchronized (h) {
+            if (h.promotion == null || !h.promotion.id().equals(request.id())) {
+                return false;
+            }
+            h.promotion = null;
+            h.source = note;
+            commitPromotion(h, request);
+            log.info("stream {}: {} v{} is production; its reference is kept: {}", h.stream, request.model(),
+                    request.version(), note.detail());
+            drain(h, false);
+            return true;
+        }
+    }
+
+    private void fallBackLocked(Holder h, ReferenceSource source) {
+        DriftRepository.ReferenceRequest request = h.promotion;
+        h.promotion = null;
+        resetLocked(h, source);
+        commitPromotion(h, request);
+        log.warn("stream {}: the reference of {} v{} falls back to the next samples: {} ({})", h.stream,
+                request.model(), request.version(), source.fallback(), source.detail());
+    }
+
+    private void commitPromotion(Holder h, DriftRepository.ReferenceRequest request) {
+        h.handledPromotion = request.id();
+        try {
+            transactions.executeWithoutResult(status -> {
+                // false when a newer promotion is already stored: the next tick installs that one over this
+                repository.completeRequest(h.stream, request.id());
+                repository.saveState(state(h), true);
+            });
+        } catch (RuntimeException ex) {
+            holders.remove(h.stream);
+            throw ex;
+        }
+    }
+
+    /** A fallback to the next samples for a promotion, with its reason. */
+    public ReferenceSource fallbackSource(DriftRepository.ReferenceRequest request, String reason, String detail) {
+        return new ReferenceSource(ReferenceSource.NEXT_SAMPLES, request.model(), request.version(), null, null, null,
+                reason, detail, clock.instant());
     }
 
     /** Applies a new configuration: the monitors restart with a fresh reference. */
@@ -582,7 +762,12 @@ public class StreamMonitors {
                     8, 42L));
             h.errors = errorDetector(config);
             h.replayUntil = Map.of();
-            transactions.executeWithoutResult(status -> repository.deleteState(stream));
+            h.promotion = null;
+            h.source = ReferenceSource.nextSamples(clock.instant());
+            transactions.executeWithoutResult(status -> {
+                repository.deleteState(stream);
+                repository.deleteRequest(stream);
+            });
         }
     }
 
@@ -596,14 +781,19 @@ public class StreamMonitors {
             WindowMonitor m = h.features;
             return Optional.of(new Status(stream, m.phase().name(), m.settings().dimension(), m.referenceCount(),
                     m.currentCount(), m.seen(), m.labelTestActive(), m.levels(), h.predictions.seen(), h.errorCount,
-                    h.errors == null ? null : h.errors.name()));
+                    h.errors == null ? null : h.errors.name(), h.source, h.promotion));
         }
     }
 
-    /** Live figures of one stream's monitors. */
+    /**
+     * Live figures of one stream's monitors.
+     *
+     * @param reference where the reference window came from
+     * @param pendingPromotion a promotion whose reference is loading (samples are held meanwhile), or null
+     */
     public record Status(String stream, String phase, int dimension, int referenceCount, int currentCount,
             long samplesSeen, boolean labelled, Map<String, Double> levels, long predictionsSeen, long errorsScored,
-            String errorDetector) {
+            String errorDetector, ReferenceSource reference, DriftRepository.ReferenceRequest pendingPromotion) {
     }
 
     /** Streams with live monitors. */

@@ -43,8 +43,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
+// no registry runs here (port 1 refuses connections): a promotion falls back to the next samples within 3 s
 @PerennialIntegrationTest(properties = {"spring.config.name=drift-service",
-        "perennial.security.bootstrap-admin-password=drift-admin-password"})
+        "perennial.security.bootstrap-admin-password=drift-admin-password",
+        "perennial.drift.registry-url=http://127.0.0.1:1", "perennial.drift.reference.registry-timeout=3s"})
 class DriftServiceIT {
 
     private static final String ADMIN = TestHttp.basic("admin", "drift-admin-password");
@@ -171,7 +173,7 @@ class DriftServiceIT {
     }
 
     @Test
-    void predictionsAndLabelsFeedPredictionDriftAndTheErrorStreamAndAPromotionResetsTheReference(
+    void predictionsAndLabelsFeedPredictionDriftAndTheErrorStreamAndAPromotionWithoutRegistryFallsBackToTheNextSamples(
             TestInfrastructure infra) throws Exception {
         TestHttp http = new TestHttp(port);
         String bootstrap = infra.bootstrapServers();
@@ -217,12 +219,23 @@ class DriftServiceIT {
                             "trainer", "promotion", Instant.now()));
             producer.flush();
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> monitors.status("served").orElseThrow().phase()
-                .equals("REFERENCE"));
-        assertThat(monitors.status("served").orElseThrow().referenceCount()).isZero();
+        // while the promotion's reference is sought, the stream's samples wait (its partitions are paused)
+        await().atMost(Duration.ofSeconds(30)).until(() -> monitors.status("served").orElseThrow()
+                .pendingPromotion() != null);
         produce(bootstrap, "served", 800, 1000, Integer.MAX_VALUE);
+        assertThat(seen("served")).isEqualTo(800);
+        await().atMost(Duration.ofSeconds(60)).until(() -> monitors.status("served").orElseThrow()
+                .pendingPromotion() == null);
+        StreamMonitors.Status reset = monitors.status("served").orElseThrow();
+        assertThat(reset.reference().fallback()).isEqualTo("registry-unreachable");
+        assertThat(reset.reference().version()).isEqualTo(2);
+        assertThat(reset.pendingPromotion()).isNull();
+        assertThat(http.get("/v1/drift/streams/served/status", ADMIN).body())
+                .contains("\"fallback\":\"registry-unreachable\"");
+        // then, as before promotions had segments, the samples after the promotion form the reference
         await().atMost(Duration.ofSeconds(60)).until(() -> monitors.status("served").orElseThrow()
                 .referenceCount() == 200);
+        assertThat(seen("served")).isEqualTo(1000);
     }
 
     @Test

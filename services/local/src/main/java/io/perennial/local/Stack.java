@@ -170,6 +170,7 @@ public final class Stack implements AutoCloseable {
                     "perennial.worker.registry-url=" + config.baseUrl("registry-service"),
                     "perennial.worker.trainer-url=" + config.baseUrl("trainer-service"),
                     "perennial.trainer.registry-url=" + config.baseUrl("registry-service"),
+                    "perennial.drift.registry-url=" + config.baseUrl("registry-service"),
                     "spring.main.banner-mode=off"));
             if (adminPassword != null) {
                 properties.add("perennial.security.bootstrap-admin-password=" + adminPassword);

@@ -420,6 +420,47 @@ public final class WindowMonitor {
         return best;
     }
 
+    /**
+     * Installs a reference read from elsewhere (a promoted version's training segment) and tests the samples that
+     * follow against it. Rows that are not finite are skipped. When the monitor was testing, its current window is
+     * kept (those samples matched the old reference, so they belong to one regime) and simply tested against the new
+     * reference from now on, so a shift right after the swap is located from the whole window; otherwise the window
+     * starts empty.
+     *
+     * @param rows row-major reference rows, at most {@code referenceSize} of them are used (the first ones)
+     * @param labels category index per row, or -1
+     * @param from per partition, the first offset of the rows (kept as the reference's start)
+     * @return the rows installed
+     */
+    public int installReference(float[] rows, int[] labels, Map<Integer, Long> from) {
+        boolean keepWindow = phase == Phase.MONITORING || phase == Phase.ALARMED;
+        int keptStart = ringStart;
+        int keptCount = ringCount;
+        Map<Integer, Long> keptMonitorStart = monitorStart;
+        startReference();
+        int n = 0;
+        float[] row = new float[d];
+        for (int i = 0; i < rows.length / d && n < settings.referenceSize(); i++) {
+            System.arraycopy(rows, i * d, row, 0, d);
+            if (!finite(row)) {
+                continue;
+            }
+            System.arraycopy(row, 0, reference, n * d, d);
+            referenceLabels[n] = i < labels.length ? labels[i] : -1;
+            n++;
+        }
+        referenceCount = n;
+        referenceStart = new TreeMap<>(from);
+        cooldownLeft = 0;
+        freezeReference();
+        if (keepWindow) {
+            ringStart = keptStart;
+            ringCount = keptCount;
+            monitorStart = keptMonitorStart;
+        }
+        return n;
+    }
+
     /** Discards the reference; the next {@code referenceSize} samples become the new one. */
     public void resetReference() {
         startReference();
@@ -447,8 +488,9 @@ public final class WindowMonitor {
         ringCount = 0;
         ringStart = 0;
         int n = Math.min(rows.length / d, settings.referenceSize());
-        if (restoredPhase == Phase.REFERENCE || n < settings.referenceSize()) {
-            // a partial reference is collected again from where it started (the caller seeks there)
+        if (restoredPhase == Phase.REFERENCE || n == 0) {
+            // a reference still being collected is collected again from where it started (the caller seeks there);
+            // a frozen one may be shorter than referenceSize when it was installed from a short segment
             startReference();
             return;
         }

@@ -205,4 +205,78 @@ class WindowMonitorTest {
         assertThat(alarms).isEqualTo(1);
         assertThat(startOffset).isBetween(2500L, 2510L);
     }
+
+    /** Rows of {@code n} samples with feature 2 shifted by {@code shift}, row-major. */
+    static float[] rows(SplittableRandom random, int n, double shift) {
+        float[] rows = new float[n * 5];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(sample(random, shift), 0, rows, i * 5, 5);
+        }
+        return rows;
+    }
+
+    @Test
+    void anInstalledReferenceIsTestedAgainstAtOnceKeepsTheCurrentWindowAndSurvivesARestoreThoughShort() {
+        WindowMonitor monitor = new WindowMonitor(settings(true));
+        SplittableRandom random = new SplittableRandom(9);
+        // monitoring regime B (feature 2 + 3) against a reference of B
+        for (int i = 0; i < 1000; i++) {
+            monitor.add(sample(random, 3), 0, 0, i);
+        }
+        assertThat(monitor.phase()).isEqualTo(WindowMonitor.Phase.MONITORING);
+        int window = monitor.currentCount();
+        assertThat(window).isPositive();
+
+        // a promoted version learned B: 300 rows (fewer than referenceSize 500), one of them not finite
+        float[] installed = rows(random, 301, 3);
+        installed[7] = Float.NaN;
+        int n = monitor.installReference(installed, new int[301], java.util.Map.of(0, 40L));
+        assertThat(n).isEqualTo(300);
+        assertThat(monitor.referenceCount()).isEqualTo(300);
+        assertThat(monitor.phase()).isEqualTo(WindowMonitor.Phase.MONITORING);
+        assertThat(monitor.currentCount()).isEqualTo(window);
+        assertThat(monitor.referenceStart()).containsEntry(0, 40L);
+
+        // restored from its checkpoint, the short reference is kept rather than collected again
+        WindowMonitor restored = new WindowMonitor(settings(true));
+        restored.restore(monitor.phase(), monitor.referenceRows(), monitor.referenceLabels(), monitor.cooldownLeft(),
+                monitor.seen(), monitor.referenceStart(), monitor.monitorStart());
+        assertThat(restored.phase()).isEqualTo(WindowMonitor.Phase.MONITORING);
+        assertThat(restored.referenceCount()).isEqualTo(300);
+
+        // more B: no alarm; then C (feature 2 + 6) from offset 1500: one alarm at its start
+        for (WindowMonitor m : List.of(monitor, restored)) {
+            SplittableRandom stream = new SplittableRandom(11);
+            int alarms = 0;
+            long start = -1;
+            for (int i = 1000; i < 2500; i++) {
+                WindowMonitor.Evaluation e = m.add(sample(stream, i >= 1500 ? 6 : 3), 0, 0, i);
+                if (e != null && e.alarm()) {
+                    alarms++;
+                    start = e.startOffsets().get(0);
+                }
+            }
+            assertThat(alarms).isEqualTo(1);
+            assertThat(start).isBetween(1500L, 1510L);
+        }
+    }
+
+    @Test
+    void anInstalledReferenceDoesNotInheritAHalfCollectedOne() {
+        WindowMonitor monitor = new WindowMonitor(settings(true));
+        SplittableRandom random = new SplittableRandom(13);
+        for (int i = 0; i < 200; i++) {
+            monitor.add(sample(random, 0), 0, 0, i);
+        }
+        assertThat(monitor.phase()).isEqualTo(WindowMonitor.Phase.REFERENCE);
+        monitor.installReference(rows(random, 500, 3), new int[500], java.util.Map.of(0, 0L));
+        assertThat(monitor.referenceCount()).isEqualTo(500);
+        assertThat(monitor.currentCount()).isZero();
+        assertThat(monitor.monitorStart()).containsEntry(0, 200L);
+        // samples like the installed reference raise nothing
+        for (int i = 200; i < 1200; i++) {
+            WindowMonitor.Evaluation e = monitor.add(sample(random, 3), 0, 0, i);
+            assertThat(e == null || !e.alarm()).isTrue();
+        }
+    }
 }
