@@ -88,12 +88,16 @@ public class AdaptationPlanner {
      * when its answer matters this round; unreachable, it makes this round do nothing (see {@link Bootstrap#decide}).
      */
     private Optional<Job> planWithoutBaseJob(String stream, AdaptationPolicy policy) {
+        Optional<UploadedBase> remembered = uploadedBases.find(stream);
+        if (remembered.isPresent()) {
+            return planOnUpload(stream, policy, remembered.get()); // no offsets and no registry call needed to decide
+        }
         Map<Integer, SampleOffsets.Range> now = offsets.of(stream);
         Map<Integer, Long> from = WindowPlanner.startsOf(earliest(now), now);
         Map<Integer, Long> to = WindowPlanner.endOf(from, now, policy.baseWindow());
         Bootstrap.Decision<UploadedBase> decision;
         try {
-            decision = Bootstrap.decide(uploadedBases.find(stream), to != null, !triggers.pending(stream).isEmpty(),
+            decision = Bootstrap.decide(remembered, to != null, !triggers.pending(stream).isEmpty(),
                     () -> registry.production(stream).map(p -> {
                         log.info("Stream {} has no base job and production is {} version {} (since {}): "
                                 + "bootstrapped from that upload, no base job will be scheduled", stream, p.kind(),
@@ -108,13 +112,14 @@ public class AdaptationPlanner {
         return switch (decision.step()) {
             case WAIT -> Optional.empty();
             case TRAIN_BASE -> Optional.of(jobService.submit(stream, JobKind.TRAIN_BASE, from, to, Map.of(), ACTOR));
-            case USE_UPLOAD -> {
-                // The uploaded base learned no offsets of this stream: nothing to keep adapter windows out of.
-                Optional<Job> adapter = planAdapter(stream, policy, decision.upload().since(), Map.of(),
-                        decision.upload());
-                yield adapter.isPresent() ? adapter : planMerge(stream, policy);
-            }
+            case USE_UPLOAD -> planOnUpload(stream, policy, decision.upload());
         };
+    }
+
+    /** Adapters and merges on top of an uploaded base, which learned no offsets of this stream. */
+    private Optional<Job> planOnUpload(String stream, AdaptationPolicy policy, UploadedBase uploaded) {
+        Optional<Job> adapter = planAdapter(stream, policy, uploaded.since(), Map.of(), uploaded);
+        return adapter.isPresent() ? adapter : planMerge(stream, policy);
     }
 
     /**
