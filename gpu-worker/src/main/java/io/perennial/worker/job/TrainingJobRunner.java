@@ -26,6 +26,7 @@ import io.perennial.worker.LocalFiles;
 import io.perennial.worker.WorkerProperties;
 import io.perennial.worker.registry.RegistryGateway;
 import io.perennial.worker.registry.VersionCache;
+import io.perennial.worker.registry.VersionFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -265,14 +265,8 @@ public class TrainingJobRunner {
             ContinualLearner candidate, Path dir, RegistryRetry retry, ProgressListener listener,
             Map<String, String> mergedFrom) throws IOException {
         String model = job.stream();
-        List<Map<String, Object>> artifacts = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                String name = dir.relativize(file).toString().replace('\\', '/');
-                String sha = retry.call("upload " + name, () -> registry.upload(model, kindOf(name), file));
-                artifacts.add(Map.of("name", name, "sha256", sha));
-            }
-        }
+        List<Map<String, Object>> artifacts = VersionFiles.uploadAll(dir,
+                (name, kind, file) -> retry.call("upload " + name, () -> registry.upload(model, kind, file)));
         List<Map<String, Object>> adapters = new ArrayList<>();
         Map<String, Object> segments = new LinkedHashMap<>();
         if (parent != null) {
@@ -319,8 +313,7 @@ public class TrainingJobRunner {
         }
         v.put("jobId", job.jobId());
         v.put("adapters", adapters);
-        v.put("router", Map.of("regimes", candidate.routedModel().router().regimeNames(), "segments", segments,
-                "file", ContinualLearner.ROUTER_FILE, "regimeAdapters", candidate.regimeAdapterNames()));
+        v.put("router", VersionFiles.router(candidate, segments));
         v.put("metrics", metrics);
         v.put("artifacts", artifacts);
         v.put("description", switch (job.kind()) {
@@ -339,19 +332,6 @@ public class TrainingJobRunner {
         job.fromOffsets().keySet().stream().sorted().forEach(p -> partitions.add(Map.of("partition", p,
                 "fromOffset", job.fromOffsets().get(p), "toOffset", job.toOffsets().get(p))));
         return Map.of("topic", Topics.samples(job.stream()), "partitions", partitions);
-    }
-
-    private static String kindOf(String name) {
-        if (name.endsWith("adapter_model.safetensors")) {
-            return "adapter";
-        }
-        if (name.endsWith(ContinualLearner.ROUTER_FILE)) {
-            return "router";
-        }
-        if (name.endsWith(".safetensors")) {
-            return "weights";
-        }
-        return "file";
     }
 
     private static Map<String, Object> evaluation(List<Probe> probes, ProbeReport report, Integer serving,

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -28,8 +29,18 @@ public class RegistryGateway {
 
     private final RestClient http;
 
+    @Autowired
     public RegistryGateway(PeerServices peers, WorkerProperties properties) {
-        this.http = peers.client(properties.getRegistryUrl(), Duration.ofMinutes(5));
+        this(peers.client(properties.getRegistryUrl(), Duration.ofMinutes(5)));
+    }
+
+    /**
+     * A gateway over a client made elsewhere, e.g. by the command line with an operator's API key.
+     *
+     * @param http a client whose base URL is registry-service and which sends credentials
+     */
+    public RegistryGateway(RestClient http) {
+        this.http = http;
     }
 
     /** The version {@code production} points at, if any. */
@@ -107,6 +118,16 @@ public class RegistryGateway {
         JsonNode created = http.post().uri("/v1/models/{m}/versions", model).contentType(MediaType.APPLICATION_JSON)
                 .body(version).retrieve().body(JsonNode.class);
         return created.path("version").asInt();
+    }
+
+    /**
+     * Promotes a version through the model's gate, or past it when {@code force} (audited with the reason).
+     *
+     * @throws HttpClientErrorException.Conflict when the gate refuses it (the problem lists the failed conditions)
+     */
+    public void promote(String model, int version, String reason, boolean force) {
+        http.post().uri("/v1/models/{m}/versions/{v}/promote", model, version).contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("reason", reason, "force", force)).retrieve().toBodilessEntity();
     }
 
     public void evaluate(String model, int version, Map<String, Object> report) {

@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The {@code perennial} command line: {@code up}, {@code status}, {@code down} and {@code help}. Problems the user
- * can fix are printed as one line with a non-zero exit code; details go to {@code $PERENNIAL_HOME/logs}.
+ * The {@code perennial} command line: {@code up}, {@code status}, {@code down}, {@code demo}, {@code upload-base}
+ * and {@code help}. Problems the user can fix are printed as one line with a non-zero exit code; details go to
+ * {@code $PERENNIAL_HOME/logs}.
  */
 public final class PerennialCli {
 
@@ -54,6 +55,8 @@ public final class PerennialCli {
                 case "status" -> status();
                 case "down" -> down();
                 case "demo" -> demo(args.subList(1, args.size()));
+                case "upload-base" -> new UploadBaseCommand(config, System.getenv("PERENNIAL_API_KEY"), out, err)
+                        .run(args.subList(1, args.size()));
                 case "help", "-h", "--help" -> help();
                 default -> {
                     err.println("perennial: unknown command '" + command + "'; run ./perennial help");
@@ -245,6 +248,12 @@ public final class PerennialCli {
                                   --detach returns once everything is healthy and leaves it running.
                   status          health of each component; exit code 0 only when all are healthy
                   down            stop a detached stack (services first, then Kafka and PostgreSQL)
+                  upload-base --stream <s> --dir <dir> [--promote] [--force-reason <why>]
+                                  register base weights trained elsewhere (a directory saved by
+                                  ContinualLearner.save) as the stream's base version, checked against the
+                                  stream's input shape and labels first; --promote makes it serve, and the
+                                  trainer then grows adapters on it instead of training its own base. Uses
+                                  PERENNIAL_API_KEY (operator) or the running stack's service token.
                   bench <name>    run a benchmark: continual, ingest, drift, registry, predict (each takes --quick)
                   test            run the test suite (same as ./mvnw verify)
                   help            this text

@@ -5,6 +5,8 @@ import io.perennial.trainer.job.Job;
 import io.perennial.trainer.job.JobRepository;
 import io.perennial.trainer.job.JobService;
 import io.perennial.trainer.job.JobState;
+import io.perennial.trainer.job.UploadedBase;
+import io.perennial.trainer.job.UploadedBaseRepository;
 import io.perennial.trainer.policy.AdaptationPolicy;
 import io.perennial.trainer.policy.PolicyRepository;
 import java.util.List;
@@ -14,13 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.client.RestClientException;
 
 /**
  * Decides, per stream, what to train next. One job per stream at a time; the stream's policy row is locked while
  * deciding, so two trainer instances never schedule the same work.
  *
  * <ul>
- *   <li>No base job yet and {@code baseWindow} samples in the topic: train the base on the first window.</li>
+ *   <li>No base job yet and {@code baseWindow} samples in the topic: train the base on the first window — unless an
+ *   operator uploaded and promoted a base (production exists in the registry): then the stream is bootstrapped from
+ *   that upload, no base job is ever scheduled, and adapters grow on top of it ({@link Bootstrap}).</li>
  *   <li>A base model exists and a drift alarm is pending: once {@code minSamplesAfterDrift} samples arrived after the
  *   alarm's start offsets, train an adapter on exactly those offsets. A newer alarm supersedes older pending ones
  *   (only the latest regime is worth an adapter).</li>
@@ -39,14 +44,19 @@ public class AdaptationPlanner {
     private final JobService jobService;
     private final DriftTriggerRepository triggers;
     private final SampleOffsets offsets;
+    private final UploadedBaseRepository uploadedBases;
+    private final RegistryClient registry;
 
     public AdaptationPlanner(PolicyRepository policies, JobRepository jobs, JobService jobService,
-            DriftTriggerRepository triggers, SampleOffsets offsets) {
+            DriftTriggerRepository triggers, SampleOffsets offsets, UploadedBaseRepository uploadedBases,
+            RegistryClient registry) {
         this.policies = policies;
         this.jobs = jobs;
         this.jobService = jobService;
         this.triggers = triggers;
         this.offsets = offsets;
+        this.uploadedBases = uploadedBases;
+        this.registry = registry;
     }
 
     /**
@@ -63,12 +73,52 @@ public class AdaptationPlanner {
         AdaptationPolicy policy = locked.get().policy();
         Optional<Job> base = jobs.latest(stream, JobKind.TRAIN_BASE);
         if (base.isEmpty()) {
-            return planBase(stream, policy);
+            return planWithoutBaseJob(stream, policy);
         }
         if (base.get().state() != JobState.SUCCEEDED) {
             return Optional.empty(); // a failed base waits for an operator's retry
         }
-        Optional<Job> adapter = planAdapter(stream, policy, base.get());
+        Optional<Job> adapter = planAdapter(stream, policy, base.get().createdAt(), base.get().toOffsets(), null);
+        return adapter.isPresent() ? adapter : planMerge(stream, policy);
+    }
+
+    /**
+     * A stream without a base job: bootstrapped from an uploaded base when one serves, else a base job once the first
+     * window filled. The registry is asked only while neither a base job nor a remembered upload exists, and only
+     * when its answer matters this round; unreachable, it makes this round do nothing (see {@link Bootstrap#decide}).
+     */
+    private Optional<Job> planWithoutBaseJob(String stream, AdaptationPolicy policy) {
+        Optional<UploadedBase> remembered = uploadedBases.find(stream);
+        if (remembered.isPresent()) {
+            return planOnUpload(stream, policy, remembered.get()); // no offsets and no registry call needed to decide
+        }
+        Map<Integer, SampleOffsets.Range> now = offsets.of(stream);
+        Map<Integer, Long> from = WindowPlanner.startsOf(earliest(now), now);
+        Map<Integer, Long> to = WindowPlanner.endOf(from, now, policy.baseWindow());
+        Bootstrap.Decision<UploadedBase> decision;
+        try {
+            decision = Bootstrap.decide(remembered, to != null, !triggers.pending(stream).isEmpty(),
+                    () -> registry.production(stream).map(p -> {
+                        log.info("Stream {} has no base job and production is {} version {} (since {}): "
+                                + "bootstrapped from that upload, no base job will be scheduled", stream, p.kind(),
+                                p.version(), p.since());
+                        return uploadedBases.remember(stream, p.version(), p.since());
+                    }));
+        } catch (RestClientException ex) {
+            log.warn("Registry unreachable while deciding how stream {} gets its base; not scheduling a base job "
+                    + "this round: {}", stream, ex.getMessage());
+            return Optional.empty();
+        }
+        return switch (decision.step()) {
+            case WAIT -> Optional.empty();
+            case TRAIN_BASE -> Optional.of(jobService.submit(stream, JobKind.TRAIN_BASE, from, to, Map.of(), ACTOR));
+            case USE_UPLOAD -> planOnUpload(stream, policy, decision.upload());
+        };
+    }
+
+    /** Adapters and merges on top of an uploaded base, which learned no offsets of this stream. */
+    private Optional<Job> planOnUpload(String stream, AdaptationPolicy policy, UploadedBase uploaded) {
+        Optional<Job> adapter = planAdapter(stream, policy, uploaded.since(), Map.of(), uploaded);
         return adapter.isPresent() ? adapter : planMerge(stream, policy);
     }
 
@@ -103,17 +153,13 @@ public class AdaptationPlanner {
                 ? list.stream().map(String::valueOf).toList() : List.of();
     }
 
-    private Optional<Job> planBase(String stream, AdaptationPolicy policy) {
-        Map<Integer, SampleOffsets.Range> now = offsets.of(stream);
-        Map<Integer, Long> from = WindowPlanner.startsOf(earliest(now), now);
-        Map<Integer, Long> to = WindowPlanner.endOf(from, now, policy.baseWindow());
-        if (to == null) {
-            return Optional.empty();
-        }
-        return Optional.of(jobService.submit(stream, JobKind.TRAIN_BASE, from, to, Map.of(), ACTOR));
-    }
-
-    private Optional<Job> planAdapter(String stream, AdaptationPolicy policy, Job base) {
+    /**
+     * @param baseSince alarms raised before this are ignored (the base covers their data)
+     * @param baseLearned per partition, the end of the base's training window (empty for an uploaded base)
+     * @param uploaded the uploaded base the stream was bootstrapped from, or null for a trained one
+     */
+    private Optional<Job> planAdapter(String stream, AdaptationPolicy policy, java.time.Instant baseSince,
+            Map<Integer, Long> baseLearned, UploadedBase uploaded) {
         List<DriftTrigger> pending = triggers.pending(stream);
         if (pending.isEmpty()) {
             return Optional.empty();
@@ -122,14 +168,15 @@ public class AdaptationPlanner {
         for (DriftTrigger older : pending.subList(0, pending.size() - 1)) {
             triggers.close(older.id(), "SUPERSEDED", null, "a later alarm (" + latest.id() + ") supersedes it");
         }
-        if (latest.detectedAt().isBefore(base.createdAt())) {
-            // The shift happened before the base window was even chosen: the base model learned that data.
-            triggers.close(latest.id(), "IGNORED", null, "raised before the base model's window was chosen");
+        String ignored = Bootstrap.ignoredBecause(latest.detectedAt(), baseSince,
+                uploaded == null ? null : uploaded.version());
+        if (ignored != null) {
+            triggers.close(latest.id(), "IGNORED", null, ignored);
             return Optional.empty();
         }
         Map<Integer, SampleOffsets.Range> now = offsets.of(stream);
         // The new regime starts after everything already learned: never train an adapter on base or older data.
-        Map<Integer, Long> learnedUpTo = base.toOffsets();
+        Map<Integer, Long> learnedUpTo = baseLearned;
         for (Job s : jobs.learnedSegments(stream)) {
             learnedUpTo = WindowPlanner.notBefore(learnedUpTo, s.toOffsets());
         }
@@ -138,6 +185,13 @@ public class AdaptationPlanner {
         Map<Integer, Long> to = WindowPlanner.endOf(from, now, policy.minSamplesAfterDrift());
         if (to == null) {
             return Optional.empty();
+        }
+        if (uploaded != null && !uploaded.hasProbe()) {
+            // What the uploaded base served before this shift becomes segment 'base''s probe for every later job.
+            Map<Integer, Long> probeFrom = WindowPlanner.startBefore(from, now, policy.baseWindow());
+            if (probeFrom != null) {
+                uploadedBases.probe(stream, probeFrom, from);
+            }
         }
         Job job = jobService.submit(stream, JobKind.TRAIN_ADAPTER, from, to,
                 Map.of("trigger", Map.of("detector", latest.detector(), "kind", latest.kind(),

@@ -19,6 +19,14 @@ public class RegistryClient {
     public record Outcome(boolean promoted, String detail) {
     }
 
+    /**
+     * The version {@code production} points at.
+     *
+     * @param since when production first pointed at it (its {@code servedAt}; the alias's move time for older rows)
+     */
+    public record Production(int version, String kind, java.time.Instant since) {
+    }
+
     private final RestClient http;
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -44,6 +52,26 @@ public class RegistryClient {
             return new Outcome(false, "gate refused: " + (problem.has("failed") ? problem.get("failed").toString()
                     : problem.path("detail").asString(ex.getMessage())));
         }
+    }
+
+    /**
+     * The model's production version, if any (also empty when the registry does not know the model yet).
+     *
+     * @throws org.springframework.web.client.RestClientException when the registry cannot be reached
+     */
+    public java.util.Optional<Production> production(String model) {
+        JsonNode alias;
+        try {
+            alias = http.get().uri("/v1/models/{m}/aliases/production", model).retrieve().body(JsonNode.class);
+        } catch (HttpClientErrorException.NotFound ex) {
+            return java.util.Optional.empty();
+        }
+        int version = alias.path("version").asInt();
+        JsonNode v = http.get().uri("/v1/models/{m}/versions/{v}", model, version).retrieve().body(JsonNode.class);
+        String since = v.path("servedAt").isString() ? v.path("servedAt").asString()
+                : alias.path("movedAt").asString();
+        return java.util.Optional.of(new Production(version, v.path("kind").asString(),
+                java.time.Instant.parse(since)));
     }
 
     /** Points the {@code candidate} alias at a version (creating it when absent). */

@@ -57,4 +57,33 @@ final class WindowPlanner {
         floor.forEach((p, f) -> out.merge(p, f, Math::max));
         return out;
     }
+
+    /**
+     * A window of up to {@code samples} records that ends at {@code to}: the newest records before it, shared among
+     * partitions in proportion to what each still holds before its end.
+     *
+     * @return per partition the first offset, or null when Kafka holds nothing before {@code to}
+     */
+    static Map<Integer, Long> startBefore(Map<Integer, Long> to, Map<Integer, SampleOffsets.Range> offsets,
+            long samples) {
+        long available = 0;
+        for (Map.Entry<Integer, Long> e : to.entrySet()) {
+            available += have(e.getKey(), e.getValue(), offsets);
+        }
+        if (available == 0) {
+            return null;
+        }
+        Map<Integer, Long> from = new LinkedHashMap<>();
+        for (Map.Entry<Integer, Long> e : to.entrySet()) {
+            long have = have(e.getKey(), e.getValue(), offsets);
+            long share = Math.min(have, (long) Math.ceil((double) Math.min(samples, available) * have / available));
+            from.put(e.getKey(), e.getValue() - share);
+        }
+        return from;
+    }
+
+    private static long have(int partition, long end, Map<Integer, SampleOffsets.Range> offsets) {
+        SampleOffsets.Range r = offsets.get(partition);
+        return r == null ? 0 : Math.max(0, end - r.earliest());
+    }
 }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,14 +31,16 @@ public class JobService {
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
     private final JobRepository jobs;
+    private final UploadedBaseRepository uploadedBases;
     private final PolicyRepository policies;
     private final Outbox outbox;
     private final TrainerProperties properties;
     private final Clock clock;
 
-    public JobService(JobRepository jobs, PolicyRepository policies, Outbox outbox, TrainerProperties properties,
-            Clock clock) {
+    public JobService(JobRepository jobs, UploadedBaseRepository uploadedBases, PolicyRepository policies,
+            Outbox outbox, TrainerProperties properties, Clock clock) {
         this.jobs = jobs;
+        this.uploadedBases = uploadedBases;
         this.policies = policies;
         this.outbox = outbox;
         this.properties = properties;
@@ -74,8 +77,11 @@ public class JobService {
         StreamSpec spec = policies.spec(stream)
                 .orElseThrow(() -> ApiException.conflict("the definition of stream '" + stream + "' has not arrived"));
         List<Job> learned = jobs.learnedSegments(stream);
-        if (kind == JobKind.TRAIN_ADAPTER && learned.stream().noneMatch(j -> j.kind() == JobKind.TRAIN_BASE)) {
-            throw ApiException.conflict("stream '" + stream + "' has no trained base model yet; an adapter needs one");
+        boolean trainedBase = learned.stream().anyMatch(j -> j.kind() == JobKind.TRAIN_BASE);
+        Optional<UploadedBase> uploaded = trainedBase ? Optional.empty() : uploadedBases.find(stream);
+        if (kind == JobKind.TRAIN_ADAPTER && !trainedBase && uploaded.isEmpty()) {
+            throw ApiException.conflict("stream '" + stream + "' has no trained base model yet and no uploaded base "
+                    + "was noticed; an adapter needs one");
         }
         if (kind == JobKind.MERGE) {
             requireMergeSources(stream, learned, overrides);
@@ -84,7 +90,7 @@ public class JobService {
                 kind == JobKind.MERGE ? JobKind.MERGE : JobKind.TRAIN_ADAPTER));
         Map<String, Object> parameters;
         try {
-            parameters = TrainingParameters.of(kind, segment, spec, policy.policy(), learned,
+            parameters = TrainingParameters.of(kind, segment, spec, policy.policy(), probeWindows(learned, uploaded),
                     overrides);
         } catch (IllegalArgumentException ex) {
             throw ApiException.badRequest(ex.getMessage()).with("field", "parameters");
@@ -96,6 +102,20 @@ public class JobService {
         log.info("Job {} queued: {} of stream {} as segment {} on offsets {}..{} by {}", id, kind, stream, segment,
                 from, to, actor);
         return job;
+    }
+
+    /**
+     * The windows later jobs evaluate on: every learned segment, and for a stream bootstrapped from an uploaded base
+     * the samples that base served before the first adapter (it learned no offsets of this stream, so this is the
+     * only measure of what an adapter costs the old regime).
+     */
+    private static List<TrainingParameters.ProbeWindow> probeWindows(List<Job> learned,
+            Optional<UploadedBase> uploaded) {
+        List<TrainingParameters.ProbeWindow> windows = new java.util.ArrayList<>();
+        uploaded.filter(UploadedBase::hasProbe).ifPresent(u -> windows.add(new TrainingParameters.ProbeWindow(
+                "base", u.probeFrom(), u.probeTo())));
+        learned.forEach(j -> windows.add(TrainingParameters.ProbeWindow.of(j)));
+        return windows;
     }
 
     private static void requireMergeSources(String stream, List<Job> learned, Map<String, Object> overrides) {

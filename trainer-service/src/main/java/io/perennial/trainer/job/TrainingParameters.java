@@ -36,8 +36,22 @@ final class TrainingParameters {
         };
     }
 
+    /**
+     * A segment's window, read by later jobs for its evaluation-only probe.
+     *
+     * @param segment the segment's name
+     * @param fromOffsets per partition, first offset (inclusive)
+     * @param toOffsets per partition, end (exclusive)
+     */
+    record ProbeWindow(String segment, Map<Integer, Long> fromOffsets, Map<Integer, Long> toOffsets) {
+
+        static ProbeWindow of(Job learned) {
+            return new ProbeWindow(learned.segment(), learned.fromOffsets(), learned.toOffsets());
+        }
+    }
+
     static Map<String, Object> of(JobKind kind, String segment, StreamSpec spec, AdaptationPolicy policy,
-            List<Job> learnedSegments, Map<String, Object> overrides) {
+            List<ProbeWindow> learnedSegments, Map<String, Object> overrides) {
         Map<String, Object> p = new LinkedHashMap<>();
         if (kind == JobKind.TRAIN_BASE) {
             p.put("epochs", policy.baseEpochs());
@@ -62,7 +76,7 @@ final class TrainingParameters {
         p.put("probeEvery", policy.probeEvery());
         List<Map<String, Object>> probes = new ArrayList<>();
         if (kind != JobKind.TRAIN_BASE) {
-            for (Job s : learnedSegments) {
+            for (ProbeWindow s : learnedSegments) {
                 probes.add(Map.of("segment", s.segment(), "fromOffsets", s.fromOffsets(), "toOffsets", s.toOffsets()));
             }
         }

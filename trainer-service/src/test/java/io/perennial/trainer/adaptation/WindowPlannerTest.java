@@ -41,4 +41,14 @@ class WindowPlannerTest {
         assertThat(WindowPlanner.notBefore(Map.of(0, 50L, 1, 90L), Map.of(0, 70L, 1, 80L)))
                 .containsEntry(0, 70L).containsEntry(1, 90L);
     }
+
+    @Test
+    void aWindowBeforeAnEndTakesTheNewestRecordsSharedInProportion() {
+        // 300 and 100 records held before the ends: 3/4 and 1/4 of 200, ending at the given offsets.
+        assertThat(WindowPlanner.startBefore(Map.of(0, 300L, 1, 110L), offsets(0, 400, 10, 200), 200))
+                .containsEntry(0, 150L).containsEntry(1, 60L);
+        // Fewer records than asked: everything Kafka still holds.
+        assertThat(WindowPlanner.startBefore(Map.of(0, 50L), offsets(20, 100), 1000)).containsEntry(0, 20L);
+        assertThat(WindowPlanner.startBefore(Map.of(0, 20L), offsets(20, 100), 1000)).isNull();
+    }
 }
