@@ -38,6 +38,65 @@ public class DriftRepository {
             Map<Integer, Long> checkpoint, long seen, int cooldownLeft, ReferenceSource source) {
     }
 
+    /**
+     * A stream's feedback monitors at a checkpoint: the prediction monitor (phase, reference, cooldown), the error
+     * detector's state and count, and the positions on the feedback topics (and the samples topic, for labels carried
+     * by samples) that state holds everything before, with where a restart replays from.
+     */
+    public record FeedbackState(String stream, List<String> labels, WindowMonitor.Phase predictionPhase,
+            float[] predictionReference, int[] predictionReferenceLabels, Map<Integer, Long> predictionReferenceFrom,
+            Map<Integer, Long> predictionMonitorFrom, long predictionsSeen, int predictionCooldownLeft,
+            String errorDetector, double[] errorState, long errorCount, Map<Integer, Long> predictionsPosition,
+            Map<Integer, Long> predictionsReplayFrom, Map<Integer, Long> windowFrom, Map<Integer, Long> labelsPosition,
+            Map<Integer, Long> labelsReplayFrom, Map<Integer, Long> samplesPosition) {
+    }
+
+    public Optional<FeedbackState> feedbackState(String stream) {
+        return jdbc.query("SELECT labels::text, prediction_phase, prediction_reference, prediction_reference_labels, "
+                + "prediction_reference_from::text, prediction_monitor_from::text, predictions_seen, "
+                + "prediction_cooldown_left, error_detector, error_state, error_count, predictions_position::text, "
+                + "predictions_replay_from::text, window_from::text, labels_position::text, labels_replay_from::text, "
+                + "samples_position::text FROM feedback_state WHERE stream = ?",
+                (rs, i) -> new FeedbackState(stream, json.readValue(rs.getString(1), STRINGS),
+                        WindowMonitor.Phase.valueOf(rs.getString(2)), floats(rs.getBytes(3)), ints(rs.getBytes(4)),
+                        offsets(rs.getString(5)), offsets(rs.getString(6)), rs.getLong(7), rs.getInt(8),
+                        rs.getString(9), doubles(rs.getBytes(10)), rs.getLong(11), offsets(rs.getString(12)),
+                        offsets(rs.getString(13)), offsets(rs.getString(14)), offsets(rs.getString(15)),
+                        offsets(rs.getString(16)), offsets(rs.getString(17))), stream).stream().findFirst();
+    }
+
+    public void saveFeedbackState(FeedbackState f) {
+        jdbc.update("INSERT INTO feedback_state (stream, labels, prediction_phase, prediction_reference, "
+                + "prediction_reference_labels, prediction_reference_from, prediction_monitor_from, predictions_seen, "
+                + "prediction_cooldown_left, error_detector, error_state, error_count, predictions_position, "
+                + "predictions_replay_from, window_from, labels_position, labels_replay_from, samples_position) "
+                + "VALUES (?, ?::jsonb, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, "
+                + "?::jsonb, ?::jsonb, ?::jsonb) ON CONFLICT (stream) DO UPDATE SET labels = EXCLUDED.labels, "
+                + "prediction_phase = EXCLUDED.prediction_phase, prediction_reference = EXCLUDED.prediction_reference, "
+                + "prediction_reference_labels = EXCLUDED.prediction_reference_labels, "
+                + "prediction_reference_from = EXCLUDED.prediction_reference_from, "
+                + "prediction_monitor_from = EXCLUDED.prediction_monitor_from, "
+                + "predictions_seen = EXCLUDED.predictions_seen, "
+                + "prediction_cooldown_left = EXCLUDED.prediction_cooldown_left, "
+                + "error_detector = EXCLUDED.error_detector, error_state = EXCLUDED.error_state, "
+                + "error_count = EXCLUDED.error_count, predictions_position = EXCLUDED.predictions_position, "
+                + "predictions_replay_from = EXCLUDED.predictions_replay_from, window_from = EXCLUDED.window_from, "
+                + "labels_position = EXCLUDED.labels_position, labels_replay_from = EXCLUDED.labels_replay_from, "
+                + "samples_position = EXCLUDED.samples_position, updated_at = now()",
+                f.stream(), json.writeValueAsString(f.labels()), f.predictionPhase().name(),
+                bytes(f.predictionReference()), bytes(f.predictionReferenceLabels()),
+                json.writeValueAsString(f.predictionReferenceFrom()), json.writeValueAsString(f.predictionMonitorFrom()),
+                f.predictionsSeen(), f.predictionCooldownLeft(), f.errorDetector(),
+                f.errorState() == null ? null : bytes(f.errorState()), f.errorCount(),
+                json.writeValueAsString(f.predictionsPosition()), json.writeValueAsString(f.predictionsReplayFrom()),
+                json.writeValueAsString(f.windowFrom()), json.writeValueAsString(f.labelsPosition()),
+                json.writeValueAsString(f.labelsReplayFrom()), json.writeValueAsString(f.samplesPosition()));
+    }
+
+    public void deleteFeedbackState(String stream) {
+        jdbc.update("DELETE FROM feedback_state WHERE stream = ?", stream);
+    }
+
     /** A promotion whose reference is still to be installed (one per stream: a newer promotion replaces it). */
     public record ReferenceRequest(String stream, UUID id, String model, int version, Instant movedAt,
             Instant requestedAt) {
@@ -261,6 +320,21 @@ public class DriftRepository {
         ByteBuffer b = ByteBuffer.allocate(v.length * 4);
         b.asIntBuffer().put(v);
         return b.array();
+    }
+
+    static byte[] bytes(double[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 8);
+        b.asDoubleBuffer().put(v);
+        return b.array();
+    }
+
+    static double[] doubles(byte[] b) {
+        if (b == null) {
+            return null;
+        }
+        double[] v = new double[b.length / 8];
+        ByteBuffer.wrap(b).asDoubleBuffer().get(v);
+        return v;
     }
 
     static float[] floats(byte[] b) {

@@ -65,6 +65,8 @@ public class StreamMonitors {
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Holder> holders = new ConcurrentHashMap<>();
     private final Map<String, Set<Integer>> assigned = new ConcurrentHashMap<>();
+    /** Seeks back on the feedback topics that restored streams wait for ("topic:partition" to offset). */
+    private final Map<String, Long> feedbackSeeks = new HashMap<>();
 
     public StreamMonitors(DriftRepository repository, MonitoredStreamRepository catalogue, Outbox outbox,
             TransactionTemplate transactions) {
@@ -76,11 +78,15 @@ public class StreamMonitors {
 
     /** Where a sample sits: its samples-topic partition and offset, and its label once known. */
     private static final class Joined {
+        String id;
         int partition = -1;
         long offset = -1;
         int label = -1;
         int predicted = -1;
         boolean scored;
+        /** Whether the prediction / the label was replayed from before the restored checkpoint. */
+        boolean predictionQuiet;
+        boolean labelQuiet;
     }
 
     /** A sample waiting in the reorder buffer. */
@@ -107,6 +113,9 @@ public class StreamMonitors {
         Map<Integer, Long> replayUntil = Map.of();
         long lastEvaluationNanos = System.nanoTime();
         long errorCount;
+        /** Errors scored since this holder was built: the ring below holds only these after a restore. */
+        long errorsHere;
+        FeedbackPositions feedback;
         final long[] errorPositions = new long[16_384];
         final double[] errorValues = new double[16_384];
         final LinkedHashMap<String, Joined> joins = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -138,7 +147,11 @@ public class StreamMonitors {
         }
 
         Joined join(String sampleId) {
-            return joins.computeIfAbsent(sampleId, k -> new Joined());
+            return joins.computeIfAbsent(sampleId, k -> {
+                Joined j = new Joined();
+                j.id = k;
+                return j;
+            });
         }
     }
 
@@ -262,8 +275,16 @@ public class StreamMonitors {
         h.source = state.map(DriftRepository.State::source).orElseGet(() -> ReferenceSource.nextSamples(
                 clock.instant()));
         h.partitions.addAll(assigned.getOrDefault(stream, Set.of()));
-        state.ifPresentOrElse(s -> s.labels().forEach(h::label), () -> spec.ifPresent(sp -> sp.labels()
-                .forEach(h::label)));
+        Optional<DriftRepository.FeedbackState> feedback = repository.feedbackState(stream);
+        // both rows keep the same append-only list of category names; the longer one is the newer
+        List<String> names = state.map(DriftRepository.State::labels).orElse(List.of());
+        if (feedback.isPresent() && feedback.get().labels().size() > names.size()) {
+            names = feedback.get().labels();
+        }
+        names.forEach(h::label);
+        if (state.isEmpty() && feedback.isEmpty()) {
+            spec.ifPresent(sp -> sp.labels().forEach(h::label));
+        }
         h.features = new WindowMonitor(config.settings(dimension, CATEGORIES));
         state.ifPresent(s -> h.features.restore(s.phase(), s.reference(), s.referenceLabels(), s.cooldownLeft(),
                 s.seen(), s.referenceFrom(), s.monitorFrom()));
@@ -272,8 +293,67 @@ public class StreamMonitors {
                 config.minSamples(), config.rebaseline(), config.cooldown(), config.resolveAlpha(), CATEGORIES, 8,
                 42L));
         h.errors = errorDetector(config);
+        h.feedback = new FeedbackPositions(config.windowSize(), JOIN_CAPACITY);
+        feedback.ifPresent(f -> restoreFeedback(h, f));
         holders.put(stream, h);
         return h;
+    }
+
+    /**
+     * Resumes the prediction monitor and the error detector from their checkpoint and asks the feedback consumer to
+     * seek back to where the current prediction window and the joins still waiting began; what lies before the
+     * checkpoint is replayed without evaluation.
+     */
+    private void restoreFeedback(Holder h, DriftRepository.FeedbackState f) {
+        h.predictions.restore(f.predictionPhase(), f.predictionReference(), f.predictionReferenceLabels(),
+                f.predictionCooldownLeft(), f.predictionsSeen(), f.predictionReferenceFrom(),
+                f.predictionMonitorFrom());
+        if (h.errors != null && f.errorState() != null && h.errors.name().equals(f.errorDetector())) {
+            h.errors.restore(f.errorState());
+            h.errorCount = f.errorCount();
+        }
+        boolean testing = f.predictionPhase() == WindowMonitor.Phase.MONITORING
+                || f.predictionPhase() == WindowMonitor.Phase.ALARMED;
+        Map<String, Long> seeks = h.feedback.restore(f, testing);
+        synchronized (feedbackSeeks) {
+            seeks.forEach((k, v) -> feedbackSeeks.merge(k, v, Math::min));
+        }
+        log.info("stream {}: feedback monitors restored ({} predictions, {} errors scored); replaying from {}",
+                h.stream, f.predictionsSeen(), f.errorCount(), seeks);
+    }
+
+    /**
+     * Takes the seeks back that restored streams wait for on these feedback partitions ("topic:partition" keys,
+     * topic {@link FeedbackPositions#PREDICTIONS} or {@link FeedbackPositions#LABELS}). The caller, the feedback
+     * consumer's thread, seeks at once and drops what it fetched before for those partitions.
+     */
+    Map<String, Long> takeFeedbackSeeks(Set<String> partitions) {
+        Map<String, Long> taken = new HashMap<>();
+        synchronized (feedbackSeeks) {
+            for (String key : partitions) {
+                Long target = feedbackSeeks.remove(key);
+                if (target != null) {
+                    taken.put(key, target);
+                }
+            }
+            if (!taken.isEmpty()) {
+                for (Holder h : holders.values()) {
+                    for (String key : taken.keySet()) {
+                        int colon = key.indexOf(':');
+                        h.feedback.seekApplied(Integer.parseInt(key.substring(0, colon)),
+                                Integer.parseInt(key.substring(colon + 1)));
+                    }
+                }
+            }
+        }
+        return taken;
+    }
+
+    /** A feedback record went by (of any stream): the streams monitored here have nothing before it. */
+    void feedbackPassed(int topic, int partition, long offset) {
+        for (Holder h : holders.values()) {
+            h.feedback.advance(topic, partition, offset);
+        }
     }
 
     /**
@@ -373,10 +453,12 @@ public class StreamMonitors {
         j.offset = offset;
         if (label >= 0) {
             j.label = label;
+            j.labelQuiet |= h.feedback.sampleRestored(partition, offset);
         }
         Long until = h.replayUntil.get(partition);
         if (until != null && offset < until) {
             m.addQuietly(x, label, partition, offset);
+            score(h, j);
             return;
         }
         Long next = m.nextOffsets().get(partition);
@@ -396,35 +478,66 @@ public class StreamMonitors {
         score(h, j);
     }
 
-    /** Feeds one served prediction. */
-    public void onPrediction(PredictionServed p, long offset) {
+    /**
+     * Feeds one served prediction, at this partition and offset of {@code perennial.predictions}. One from before the
+     * restored checkpoint only rebuilds the current prediction window and the joins waiting for a label.
+     */
+    public void onPrediction(PredictionServed p, int topicPartition, long topicOffset) {
         Holder h = holders.get(p.stream());
         if (h == null) {
             return;
         }
         synchronized (h) {
+            Boolean quiet = h.feedback.accept(FeedbackPositions.PREDICTIONS, topicPartition, topicOffset);
+            if (quiet == null) {
+                return;
+            }
             Joined j = h.join(p.sampleId());
             int cls = h.label(p.predictedLabel());
             j.predicted = cls;
+            j.predictionQuiet |= quiet;
             int partition = j.partition;
-            WindowMonitor.Evaluation e = h.predictions.add(new float[] {(float) p.confidence()}, cls,
-                    partition, partition >= 0 ? j.offset : offset);
-            if (e != null) {
-                persist(h, "prediction", e, null);
+            float[] x = {(float) p.confidence()};
+            long offset = partition >= 0 ? j.offset : topicOffset;
+            if (quiet) {
+                if (h.feedback.inWindow(topicPartition, topicOffset)) {
+                    h.predictions.addQuietly(x, cls, partition, offset);
+                    h.feedback.fed(topicPartition, topicOffset);
+                }
+            } else {
+                WindowMonitor.Phase before = h.predictions.phase();
+                WindowMonitor.Evaluation e = h.predictions.add(x, cls, partition, offset);
+                if (before != WindowMonitor.Phase.COOLDOWN && before != WindowMonitor.Phase.REFERENCE) {
+                    h.feedback.fed(topicPartition, topicOffset);
+                }
+                if (e != null) {
+                    persist(h, "prediction", e, null);
+                }
+            }
+            if (!j.scored && j.label < 0 && h.errors != null) {
+                h.feedback.pending(FeedbackPositions.PREDICTIONS, p.sampleId(), topicPartition, topicOffset);
             }
             score(h, j);
         }
     }
 
-    /** Feeds one late label. */
-    public void onLabel(LabelAssigned l) {
+    /** Feeds one late label, at this partition and offset of {@code perennial.labels}. */
+    public void onLabel(LabelAssigned l, int topicPartition, long topicOffset) {
         Holder h = holders.get(l.stream());
         if (h == null) {
             return;
         }
         synchronized (h) {
+            Boolean quiet = h.feedback.accept(FeedbackPositions.LABELS, topicPartition, topicOffset);
+            if (quiet == null) {
+                return;
+            }
             Joined j = h.join(l.sampleId());
             j.label = h.label(l.label());
+            j.labelQuiet |= quiet;
+            if (!j.scored && j.predicted < 0 && h.errors != null) {
+                h.feedback.pending(FeedbackPositions.LABELS, l.sampleId(), topicPartition, topicOffset);
+            }
             score(h, j);
         }
     }
@@ -434,11 +547,16 @@ public class StreamMonitors {
             return;
         }
         j.scored = true;
+        h.feedback.joined(j.id);
+        if (j.predictionQuiet && j.labelQuiet) {
+            return; // both halves came before the restored checkpoint: this error is already in the detector
+        }
         double error = j.label == j.predicted ? 0 : 1;
         h.errorPositions[(int) (h.errorCount % h.errorPositions.length)] =
                 j.partition < 0 ? -1 : ((long) j.partition << 40) | j.offset;
         h.errorValues[(int) (h.errorCount % h.errorValues.length)] = error;
         h.errorCount++;
+        h.errorsHere++;
         boolean alarm = h.errors.update(error);
         boolean due = h.errorCount % h.config.evaluateEvery() == 0;
         if (!alarm && !due) {
@@ -452,7 +570,7 @@ public class StreamMonitors {
             // the change point among the recent errors: a window of a few times the detector's own lag estimate,
             // the old error rate taken from its first quarter
             int ring = h.errorPositions.length;
-            int span = (int) Math.min(Math.min(h.errorCount, ring), Math.max(200, 4 * Math.max(1, d.changeLag())));
+            int span = (int) Math.min(Math.min(h.errorsHere, ring), Math.max(200, 4 * Math.max(1, d.changeLag())));
             double[] recent = new double[span];
             for (int i = 0; i < span; i++) {
                 recent[i] = h.errorValues[(int) ((h.errorCount - span + i) % ring)];
@@ -472,12 +590,18 @@ public class StreamMonitors {
                 }
             }
         }
-        transactions.executeWithoutResult(status -> {
-            repository.insertEvaluation(h.stream, "error", r, h.errorCount);
-            if (alarm) {
-                alarm(h.stream, "error", r, start);
-            }
-        });
+        try {
+            transactions.executeWithoutResult(status -> {
+                repository.insertEvaluation(h.stream, "error", r, h.errorCount);
+                if (alarm) {
+                    alarm(h.stream, "error", r, start);
+                }
+                repository.saveFeedbackState(feedbackState(h));
+            });
+        } catch (RuntimeException ex) {
+            holders.remove(h.stream);
+            throw ex;
+        }
     }
 
     // ---------------------------------------------------------------- persistence
@@ -499,6 +623,7 @@ public class StreamMonitors {
                 if ("feature".equals(kind)) {
                     repository.saveState(state(h), false);
                 }
+                repository.saveFeedbackState(feedbackState(h));
             });
         } catch (RuntimeException ex) {
             // the monitor already moved on in memory; forget it so it is rebuilt from the last stored checkpoint
@@ -531,7 +656,23 @@ public class StreamMonitors {
     private void saveState(Holder h, WindowMonitor.Phase before) {
         boolean frozen = before == WindowMonitor.Phase.REFERENCE && h.features.phase() == WindowMonitor.Phase.MONITORING;
         boolean collecting = h.features.phase() == WindowMonitor.Phase.REFERENCE;
-        transactions.executeWithoutResult(status -> repository.saveState(state(h), frozen || collecting));
+        transactions.executeWithoutResult(status -> {
+            repository.saveState(state(h), frozen || collecting);
+            repository.saveFeedbackState(feedbackState(h));
+        });
+    }
+
+    /** The feedback monitors' checkpoint: always with the prediction reference (one confidence and class each). */
+    private DriftRepository.FeedbackState feedbackState(Holder h) {
+        WindowMonitor m = h.predictions;
+        int windowCount = m.currentCount();
+        return new DriftRepository.FeedbackState(h.stream, List.copyOf(h.labels), m.phase(), m.referenceRows(),
+                m.referenceLabels(), m.referenceStart(), m.monitorStart(), m.seen(), m.cooldownLeft(),
+                h.errors == null ? null : h.errors.name(), h.errors == null ? null : h.errors.state(), h.errorCount,
+                h.feedback.position(FeedbackPositions.PREDICTIONS),
+                h.feedback.replayFrom(FeedbackPositions.PREDICTIONS, windowCount), h.feedback.windowFrom(windowCount),
+                h.feedback.position(FeedbackPositions.LABELS), h.feedback.replayFrom(FeedbackPositions.LABELS, 0),
+                h.feedback.samplesPosition(h.features.nextOffsets()));
     }
 
     private DriftRepository.State state(Holder h) {
@@ -575,6 +716,7 @@ public class StreamMonitors {
         if (h == null) {
             transactions.executeWithoutResult(status -> {
                 repository.deleteState(stream);
+                repository.deleteFeedbackState(stream);
                 repository.deleteRequest(stream);
             });
             return;
@@ -586,6 +728,7 @@ public class StreamMonitors {
             transactions.executeWithoutResult(status -> {
                 repository.deleteRequest(stream);
                 repository.saveState(state(h), true);
+                repository.saveFeedbackState(feedbackState(h));
             });
         }
     }
@@ -733,6 +876,7 @@ public class StreamMonitors {
                 // false when a newer promotion is already stored: the next tick installs that one over this
                 repository.completeRequest(h.stream, request.id());
                 repository.saveState(state(h), true);
+                repository.saveFeedbackState(feedbackState(h));
             });
         } catch (RuntimeException ex) {
             holders.remove(h.stream);
@@ -761,11 +905,13 @@ public class StreamMonitors {
                     config.minSamples(), config.rebaseline(), config.cooldown(), config.resolveAlpha(), CATEGORIES,
                     8, 42L));
             h.errors = errorDetector(config);
+            h.feedback = new FeedbackPositions(config.windowSize(), JOIN_CAPACITY);
             h.replayUntil = Map.of();
             h.promotion = null;
             h.source = ReferenceSource.nextSamples(clock.instant());
             transactions.executeWithoutResult(status -> {
                 repository.deleteState(stream);
+                repository.deleteFeedbackState(stream);
                 repository.deleteRequest(stream);
             });
         }

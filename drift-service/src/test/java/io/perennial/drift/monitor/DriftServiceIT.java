@@ -333,4 +333,91 @@ class DriftServiceIT {
         assertThat(driftEvents(bootstrap, "plant", 1)).hasSize(1);
         assertThat(http.get("/v1/drift/streams/plant/alarms", ADMIN).body()).contains("\"total\":1");
     }
+
+    @Autowired
+    DriftRepository repository;
+
+    /** Predictions and labels of samples {@code from..to-1}: after {@code shiftAt} lower confidence, errors 0.1 to 0.5. */
+    private void feedback(String bootstrap, String stream, int from, int to, int shiftAt) {
+        SplittableRandom random = new SplittableRandom(stream.hashCode() * 17L + from);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = from; i < to; i++) {
+                String sampleId = stream + "-" + i;
+                boolean shifted = i >= shiftAt;
+                double confidence = shifted ? 0.3 + 0.3 * random.nextDouble() : 0.8 + 0.2 * random.nextDouble();
+                boolean wrong = random.nextDouble() < (shifted ? 0.5 : 0.1);
+                publish(producer, EventTypes.PREDICTION_SERVED, stream, new SampleEvents.PredictionServed(stream,
+                        sampleId, 1, "base", "cat", confidence, 0.1, Instant.now()));
+                publish(producer, EventTypes.LABEL_ASSIGNED, sampleId, new SampleEvents.LabelAssigned(stream,
+                        sampleId, wrong ? "dog" : "cat", Instant.now()));
+            }
+            producer.flush();
+        }
+    }
+
+    private long feedbackAlarms(String stream, String kind) {
+        return repository.alarms(stream, 100, 0).stream().filter(a -> a.kind().equals(kind)).count();
+    }
+
+    private static boolean feedbackAssigned(ConfigurableApplicationContext context) {
+        var container = context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("drift-feedback");
+        return container != null && container.getAssignedPartitions() != null
+                && !container.getAssignedPartitions().isEmpty();
+    }
+
+    @Test
+    void feedbackMonitorsSurviveRestartsNeitherMissingNorRepeatingAPredictionOrErrorAlarm(TestInfrastructure infra)
+            throws Exception {
+        TestHttp http = new TestHttp(port);
+        String bootstrap = infra.bootstrapServers();
+        String stream = "fed";
+        assertThat(http.send("PUT", "/v1/drift/streams/" + stream + "/config", ADMIN, "application/json",
+                CONFIG.replace("\"referenceSize\":300,\"windowSize\":300", "\"referenceSize\":200,\"windowSize\":200")
+                        .replace("\"cooldown\":300", "\"cooldown\":2000")).statusCode()).isEqualTo(200);
+        createTopic(bootstrap, stream);
+        produce(bootstrap, stream, 0, 1600, Integer.MAX_VALUE);
+        await().atMost(Duration.ofSeconds(90)).until(() -> seen(stream) >= 1600);
+        // the prediction reference (200) and 400 monitored predictions at an error rate of 0.1: no alarm yet
+        feedback(bootstrap, stream, 0, 600, Integer.MAX_VALUE);
+        await().atMost(Duration.ofSeconds(90)).until(() -> monitors.status(stream).orElseThrow().errorsScored() >= 600
+                && monitors.status(stream).orElseThrow().predictionsSeen() >= 600);
+        assertThat(feedbackAlarms(stream, "error") + feedbackAlarms(stream, "prediction")).isZero();
+
+        // restart before the shift: a monitor that started afresh would take the shifted regime for its baseline
+        listeners.stop();
+        monitors.forgetAll();
+        ConfigurableApplicationContext second = PerennialServices.builder(DriftApplication.class,
+                DriftApplication.NAME).run("--server.port=0",
+                "--perennial.security.bootstrap-admin-password=drift-admin-password");
+        try {
+            StreamMonitors secondMonitors = second.getBean(StreamMonitors.class);
+            await().atMost(Duration.ofSeconds(60)).until(() -> secondMonitors.status(stream).isPresent()
+                    && feedbackAssigned(second));
+            feedback(bootstrap, stream, 600, 1200, 600);
+            await().atMost(Duration.ofSeconds(90)).until(() -> secondMonitors.status(stream).orElseThrow()
+                    .errorsScored() >= 1200);
+            // every error scored exactly once across the restart (the replayed joins are not scored again)
+            assertThat(secondMonitors.status(stream).orElseThrow().errorsScored()).isEqualTo(1200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> feedbackAlarms(stream, "error") == 1
+                    && feedbackAlarms(stream, "prediction") == 1);
+            // the error alarm locates the jump among the errors scored since the restart: samples 600.. sit at
+            // offsets 300.. of both partitions
+            assertThat(repository.latestAlarm(stream, "error").orElseThrow().startOffsets().values())
+                    .allSatisfy(o -> assertThat(o).isBetween(300L, 420L));
+            second.getBean(KafkaListenerEndpointRegistry.class).stop();
+        } finally {
+            second.close();
+            listeners.start();
+        }
+
+        // restart after the alarms: the first instance comes back from the database; no second alarm for the shift
+        await().atMost(Duration.ofSeconds(60)).until(() -> monitors.status(stream).isPresent());
+        feedback(bootstrap, stream, 1200, 1600, 600);
+        await().atMost(Duration.ofSeconds(90)).until(() -> monitors.status(stream).orElseThrow()
+                .errorsScored() >= 1600);
+        assertThat(monitors.status(stream).orElseThrow().errorsScored()).isEqualTo(1600);
+        assertThat(feedbackAlarms(stream, "error")).isEqualTo(1);
+        assertThat(feedbackAlarms(stream, "prediction")).isEqualTo(1);
+    }
 }

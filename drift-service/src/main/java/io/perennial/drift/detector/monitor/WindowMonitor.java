@@ -489,9 +489,16 @@ public final class WindowMonitor {
         ringStart = 0;
         int n = Math.min(rows.length / d, settings.referenceSize());
         if (restoredPhase == Phase.REFERENCE || n == 0) {
-            // a reference still being collected is collected again from where it started (the caller seeks there);
+            // a reference still being collected is collected again from where it started (the caller seeks there),
+            // or continues from the rows given (a small one, such as the served confidences, is stored as collected);
             // a frozen one may be shorter than referenceSize when it was installed from a short segment
             startReference();
+            if (restoredPhase == Phase.REFERENCE && n > 0 && n < settings.referenceSize()) {
+                System.arraycopy(rows, 0, reference, 0, n * d);
+                System.arraycopy(labels, 0, referenceLabels, 0, Math.min(n, labels.length));
+                referenceCount = n;
+                referenceStart = new TreeMap<>(referenceFrom);
+            }
             return;
         }
         System.arraycopy(rows, 0, reference, 0, n * d);

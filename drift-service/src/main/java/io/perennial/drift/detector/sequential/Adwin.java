@@ -201,4 +201,58 @@ public final class Adwin implements SequentialDetector {
         lastStatistic = Double.NaN;
         lastThreshold = Double.NaN;
     }
+
+    /** The scalars, then per row its bucket count followed by its buckets' totals and variances. */
+    @Override
+    public double[] state() {
+        int buckets = 0;
+        for (int row = 0; row < rows; row++) {
+            buckets += rowSize[row];
+        }
+        double[] s = new double[7 + rows + 2 * buckets];
+        s[0] = width;
+        s[1] = total;
+        s[2] = variance;
+        s[3] = time;
+        s[4] = lag;
+        s[5] = lastStatistic;
+        s[6] = lastThreshold;
+        int k = 7;
+        for (int row = 0; row < rows; row++) {
+            int base = row * (maxBuckets + 1);
+            s[k++] = rowSize[row];
+            for (int b = 0; b < rowSize[row]; b++) {
+                s[k++] = totals[base + b];
+                s[k++] = variances[base + b];
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public void restore(double[] s) {
+        States.require(s, 7);
+        reset();
+        width = (long) s[0];
+        total = s[1];
+        variance = s[2];
+        time = (long) s[3];
+        lag = (long) s[4];
+        lastStatistic = s[5];
+        lastThreshold = s[6];
+        int k = 7;
+        for (int row = 0; k < s.length; row++) {
+            int size = (int) s[k++];
+            if (row >= MAX_ROWS || size > maxBuckets || k + 2 * size > s.length) {
+                throw new IllegalArgumentException("not an ADWIN state with " + maxBuckets + " buckets per row");
+            }
+            int base = row * (maxBuckets + 1);
+            for (int b = 0; b < size; b++) {
+                totals[base + b] = s[k++];
+                variances[base + b] = s[k++];
+            }
+            rowSize[row] = size;
+            rows = row + 1;
+        }
+    }
 }

@@ -93,4 +93,36 @@ public final class CalibratedPageHinkley implements SequentialDetector {
         detector = null;
         buffered = 0;
     }
+
+    /**
+     * The lag, then either the warm-up values collected so far (still calibrating) or the calibrated delta and
+     * lambda followed by the Page-Hinkley state, so a restore needs no second calibration.
+     */
+    @Override
+    public double[] state() {
+        if (detector == null) {
+            return States.concat(new double[] {lag, 0, buffered}, Arrays.copyOf(buffer, buffered));
+        }
+        return States.concat(new double[] {lag, 1, detector.delta(), detector.threshold()}, detector.state());
+    }
+
+    @Override
+    public void restore(double[] state) {
+        States.require(state, 3);
+        lag = (long) state[0];
+        if (state[1] == 0) {
+            buffered = (int) state[2];
+            States.require(state, 3 + buffered);
+            if (buffered > warmup) {
+                throw new IllegalArgumentException("more warm-up values than " + warmup);
+            }
+            System.arraycopy(state, 3, buffer, 0, buffered);
+            detector = null;
+            return;
+        }
+        States.require(state, 4);
+        detector = new PageHinkley(state[2], state[3], 30);
+        detector.restore(Arrays.copyOfRange(state, 4, state.length));
+        buffered = 0;
+    }
 }

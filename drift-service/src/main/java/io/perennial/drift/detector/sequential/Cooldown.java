@@ -62,4 +62,18 @@ public final class Cooldown implements SequentialDetector {
         quietUntil = 0;
         t = 0;
     }
+
+    /** The cooldown's position, then the wrapped detector's state. */
+    @Override
+    public double[] state() {
+        return States.concat(new double[] {t, quietUntil}, inner.state());
+    }
+
+    @Override
+    public void restore(double[] state) {
+        States.require(state, 2);
+        t = (long) state[0];
+        quietUntil = (long) state[1];
+        inner.restore(java.util.Arrays.copyOfRange(state, 2, state.length));
+    }
 }

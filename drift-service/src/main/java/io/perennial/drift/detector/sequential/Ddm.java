@@ -103,4 +103,23 @@ public final class Ddm implements SequentialDetector {
         warning = false;
         warningSince = 0;
     }
+
+    @Override
+    public double[] state() {
+        return new double[] {n, p, s, pMin, sMin, psMin, warning ? 1 : 0, warningSince, lag};
+    }
+
+    @Override
+    public void restore(double[] state) {
+        States.require(state, 9);
+        n = (long) state[0];
+        p = state[1];
+        s = state[2];
+        pMin = state[3];
+        sMin = state[4];
+        psMin = state[5];
+        warning = state[6] != 0;
+        warningSince = (long) state[7];
+        lag = (long) state[8];
+    }
 }

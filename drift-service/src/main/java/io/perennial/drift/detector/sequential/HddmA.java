@@ -76,4 +76,20 @@ public final class HddmA implements SequentialDetector {
         totalCut = 0;
         statistic = Double.NaN;
     }
+
+    @Override
+    public double[] state() {
+        return new double[] {n, total, nCut, totalCut, statistic, lag};
+    }
+
+    @Override
+    public void restore(double[] state) {
+        States.require(state, 6);
+        n = (long) state[0];
+        total = state[1];
+        nCut = (long) state[2];
+        totalCut = state[3];
+        statistic = state[4];
+        lag = (long) state[5];
+    }
 }

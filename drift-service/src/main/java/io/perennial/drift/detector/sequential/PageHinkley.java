@@ -79,4 +79,24 @@ public final class PageHinkley implements SequentialDetector {
         min = 0;
         argMin = 0;
     }
+
+    @Override
+    public double[] state() {
+        return new double[] {n, mean, sum, min, argMin, lag};
+    }
+
+    @Override
+    public void restore(double[] state) {
+        States.require(state, 6);
+        n = (long) state[0];
+        mean = state[1];
+        sum = state[2];
+        min = state[3];
+        argMin = (long) state[4];
+        lag = (long) state[5];
+    }
+
+    double delta() {
+        return delta;
+    }
 }

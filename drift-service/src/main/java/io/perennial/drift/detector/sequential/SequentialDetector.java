@@ -35,4 +35,17 @@ public interface SequentialDetector {
 
     /** Forgets everything. */
     void reset();
+
+    /**
+     * Everything the detector has learnt, as plain numbers, so that {@link #restore} on a detector built with the same
+     * parameters continues exactly as this one would (a restarted service checkpoints it with each evaluation).
+     */
+    double[] state();
+
+    /**
+     * Continues from a {@link #state()} of a detector with the same parameters.
+     *
+     * @throws IllegalArgumentException when the state is not one this detector wrote
+     */
+    void restore(double[] state);
 }
