@@ -10,6 +10,7 @@ import io.perennial.drift.monitor.StreamMonitors;
 import io.perennial.drift.monitor.StreamMonitors.ReferenceNeeds;
 import jakarta.annotation.PreDestroy;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -170,18 +172,29 @@ public class PromotedReferences {
                 e.getValue() >= segment.to().getOrDefault(e.getKey(), Long.MAX_VALUE));
     }
 
-    /** Pauses (or resumes) a stream's samples partitions so nothing piles up while its reference loads. */
+    /**
+     * Pauses (or resumes) a stream's samples partitions so nothing piles up while its reference loads. The request
+     * goes to every consumer of the listener, not only the one the partition is assigned to now: a rebalance (a new
+     * stream's topic joins the pattern subscription) between pause and resume would otherwise drop the resume and
+     * leave the partition paused for good. A pause request for a partition a consumer does not hold is inert until
+     * it is assigned, which is what holding the stream means.
+     */
     private void pause(String stream, Set<Integer> partitions, boolean pause) {
         MessageListenerContainer container = listeners.getListenerContainer(SampleListener.ID);
         if (container == null) {
             return;
         }
-        for (int p : partitions) {
-            TopicPartition tp = new TopicPartition(Topics.samples(stream), p);
-            if (pause) {
-                container.pausePartition(tp);
-            } else {
-                container.resumePartition(tp);
+        List<? extends MessageListenerContainer> consumers =
+                container instanceof ConcurrentMessageListenerContainer<?, ?> concurrent
+                        ? concurrent.getContainers() : List.of(container);
+        for (MessageListenerContainer consumer : consumers) {
+            for (int p : partitions) {
+                TopicPartition tp = new TopicPartition(Topics.samples(stream), p);
+                if (pause) {
+                    consumer.pausePartition(tp);
+                } else {
+                    consumer.resumePartition(tp);
+                }
             }
         }
     }

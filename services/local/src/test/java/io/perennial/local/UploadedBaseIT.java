@@ -121,7 +121,9 @@ class UploadedBaseIT {
         }
 
         List<JsonNode> adapterJobs = jobs(stream, "TRAIN_ADAPTER");
-        assertThat(adapterJobs).as("one shift, one adapter job").hasSize(1);
+        assertThat(adapterJobs).as("one shift, one adapter job; drift-service's view of the stream: %s; its threads: %s",
+                api.get("drift-service", "/v1/drift/streams/" + stream + "/status").raw(), driftThreads())
+                .hasSize(1);
         JsonNode job = adapterJobs.get(0);
         assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         assertThat(job.path("promotion").asString()).as(job.path("promotionDetail").asString()).isEqualTo("PROMOTED");
@@ -201,6 +203,20 @@ class UploadedBaseIT {
                 api.get("registry-service", "/v1/models/" + name).ok()
                         && api.get("trainer-service", "/v1/policies/" + name).ok()
                         && api.get("drift-service", "/v1/drift/streams/" + name + "/config").ok());
+    }
+
+    /** Where drift-service's threads are, for a failure message. */
+    private static String driftThreads() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("drift")) {
+                out.append("\n").append(thread.getName()).append(' ').append(thread.getState());
+                for (int i = 0; i < Math.min(12, stack.length); i++) {
+                    out.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        return out.toString();
     }
 
     private static void configureDrift(String stream) {
