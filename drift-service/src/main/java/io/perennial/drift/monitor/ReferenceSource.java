@@ -8,7 +8,9 @@ import java.util.Map;
  * Where a stream's reference window came from, shown in {@code /status} and stored with the monitor's checkpoint.
  *
  * @param kind {@code next-samples} (the first samples after start, a reset, a configuration change, an alarm or a
- *     promotion that fell back) or {@code segment} (the training segment of the version promoted to production)
+ *     promotion that fell back), {@code segment} (the training segment of the version promoted to production) or
+ *     {@code kept} (a promoted version trained on no segment of this stream, e.g. an uploaded base: the reference in
+ *     place stays)
  * @param model the promoted model, when a promotion set (or tried to set) the reference
  * @param version the promoted version
  * @param segment the name of the segment read (an adapter or the base window), for {@code segment}
@@ -30,6 +32,9 @@ public record ReferenceSource(String kind, String model, Integer version, String
 
     /** The promoted version's training segment is the reference. */
     public static final String SEGMENT = "segment";
+
+    /** The reference in place before the promotion stays (the version names no segment to take one from). */
+    public static final String KEPT = "kept";
 
     static ReferenceSource nextSamples(Instant now) {
         return new ReferenceSource(NEXT_SAMPLES, null, null, null, null, null, null, null, now);

@@ -836,8 +836,9 @@ public class StreamMonitors {
     }
 
     /**
-     * Ends a promotion without touching the monitor (it already follows a newer regime than the promoted version's);
-     * the reason is kept in the stream's status.
+     * Ends a promotion without touching the feature monitor's reference (it already follows a newer regime than the
+     * promoted version's, or the version names no segment to take one from); the prediction and error monitors
+     * start again for the new version. The reason is kept in the stream's status.
      *
      * @return false when the stream is no longer monitored here or this promotion was replaced
      */
@@ -851,6 +852,11 @@ public class StreamMonitors {
                 return false;
             }
             h.promotion = null;
+            // the features keep their reference, but the predictions and errors to come are the new version's
+            h.predictions.resetReference();
+            if (h.errors != null) {
+                h.errors.reset();
+            }
             h.source = note;
             commitPromotion(h, request);
             log.info("stream {}: {} v{} is production; its reference is kept: {}", h.stream, request.model(),

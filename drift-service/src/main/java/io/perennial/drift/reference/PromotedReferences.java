@@ -125,10 +125,19 @@ public class PromotedReferences {
     private void install(ReferenceRequest request, ReferenceNeeds needs) {
         String topic = Topics.samples(request.stream());
         JsonNode version = registry.version(request.model(), request.version());
-        VersionSegments.Segment segment = VersionSegments.newest(version, topic,
-                v -> registry.version(request.model(), v)).orElseThrow(() -> new ReferenceUnavailableException(
-                        "no-segment", request.model() + " v" + request.version() + " (" + version.path("kind")
-                                .asString("?") + ") names no segment of " + topic));
+        Optional<VersionSegments.Segment> newest = VersionSegments.newest(version, topic,
+                v -> registry.version(request.model(), v));
+        if (newest.isEmpty()) {
+            // A version trained on none of this stream's data (an uploaded base): there is nothing better to compare
+            // with than the reference in place. Falling back to the next samples instead would adopt whatever the
+            // stream carries by then, which can already be a new regime, as the reference.
+            monitors.keepReference(request, new ReferenceSource(ReferenceSource.KEPT, request.model(),
+                    request.version(), null, null, null, "no-segment", request.model() + " v" + request.version()
+                            + " (" + version.path("kind").asString("?") + ") names no segment of " + topic
+                            + "; the reference in place is kept", Instant.now()));
+            return;
+        }
+        VersionSegments.Segment segment = newest.get();
         Optional<DriftRepository.Alarm> alarm = repository.latestAlarm(request.stream(), "feature");
         if (alarm.isPresent() && driftedSince(alarm.get(), request, segment)) {
             // the stream left the version's regime already and that shift has had its alarm; the monitor is on the
