@@ -35,6 +35,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -735,10 +736,7 @@ public class StreamMonitors {
 
     private void resetLocked(Holder h, ReferenceSource source) {
         h.features.resetReference();
-        h.predictions.resetReference();
-        if (h.errors != null) {
-            h.errors.reset();
-        }
+        restartFeedbackMonitors(h);
         h.replayUntil = Map.of();
         h.source = source;
     }
@@ -789,29 +787,16 @@ public class StreamMonitors {
      */
     public boolean installReference(DriftRepository.ReferenceRequest request, float[] rows, List<String> labels,
             Map<Integer, Long> from, ReferenceSource source) {
-        Holder h = holders.get(request.stream());
-        if (h == null) {
-            return false;
-        }
-        synchronized (h) {
-            if (h.promotion == null || !h.promotion.id().equals(request.id())) {
-                return false;
-            }
+        return endPromotion(request, h -> {
             int[] labelIndex = labels.stream().mapToInt(h::label).toArray();
-            // the predictions and errors to come are the new version's
-            h.predictions.resetReference();
-            if (h.errors != null) {
-                h.errors.reset();
-            }
+            restartFeedbackMonitors(h);
             h.source = source;
             int n = h.features.installReference(rows, labelIndex, from);
             h.promotion = null;
             commitPromotion(h, request);
             log.info("stream {}: reference is {} samples of segment {} of {} v{} (offsets {} to {})", h.stream, n,
                     source.segment(), request.model(), request.version(), source.fromOffsets(), source.toOffsets());
-            drain(h, false);
-            return true;
-        }
+        });
     }
 
     /**
@@ -821,18 +806,7 @@ public class StreamMonitors {
      * @return false when the stream is no longer monitored here or this promotion was replaced
      */
     public boolean fallBack(DriftRepository.ReferenceRequest request, ReferenceSource source) {
-        Holder h = holders.get(request.stream());
-        if (h == null) {
-            return false;
-        }
-        synchronized (h) {
-            if (h.promotion == null || !h.promotion.id().equals(request.id())) {
-                return false;
-            }
-            fallBackLocked(h, source);
-            drain(h, false);
-            return true;
-        }
+        return endPromotion(request, h -> fallBackLocked(h, source));
     }
 
     /**
@@ -843,6 +817,23 @@ public class StreamMonitors {
      * @return false when the stream is no longer monitored here or this promotion was replaced
      */
     public boolean keepReference(DriftRepository.ReferenceRequest request, ReferenceSource note) {
+        return endPromotion(request, h -> {
+            h.promotion = null;
+            restartFeedbackMonitors(h);
+            h.source = note;
+            commitPromotion(h, request);
+            log.info("stream {}: {} v{} is production; its reference is kept: {}", h.stream, request.model(),
+                    request.version(), note.detail());
+        });
+    }
+
+    /**
+     * Ends the promotion {@code request} of a stream monitored here with {@code outcome} (under the stream's lock),
+     * then lets the held samples through.
+     *
+     * @return false when the stream is no longer monitored here or this promotion was replaced
+     */
+    private boolean endPromotion(DriftRepository.ReferenceRequest request, Consumer<Holder> outcome) {
         Holder h = holders.get(request.stream());
         if (h == null) {
             return false;
@@ -851,18 +842,17 @@ public class StreamMonitors {
             if (h.promotion == null || !h.promotion.id().equals(request.id())) {
                 return false;
             }
-            h.promotion = null;
-            // the features keep their reference, but the predictions and errors to come are the new version's
-            h.predictions.resetReference();
-            if (h.errors != null) {
-                h.errors.reset();
-            }
-            h.source = note;
-            commitPromotion(h, request);
-            log.info("stream {}: {} v{} is production; its reference is kept: {}", h.stream, request.model(),
-                    request.version(), note.detail());
+            outcome.accept(h);
             drain(h, false);
             return true;
+        }
+    }
+
+    /** The predictions and errors to come are a new version's: their monitors start again. */
+    private static void restartFeedbackMonitors(Holder h) {
+        h.predictions.resetReference();
+        if (h.errors != null) {
+            h.errors.reset();
         }
     }
 

@@ -10,7 +10,6 @@ import io.perennial.drift.monitor.StreamMonitors;
 import io.perennial.drift.monitor.StreamMonitors.ReferenceNeeds;
 import jakarta.annotation.PreDestroy;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -19,7 +18,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -181,29 +179,18 @@ public class PromotedReferences {
                 e.getValue() >= segment.to().getOrDefault(e.getKey(), Long.MAX_VALUE));
     }
 
-    /**
-     * Pauses (or resumes) a stream's samples partitions so nothing piles up while its reference loads. The request
-     * goes to every consumer of the listener, not only the one the partition is assigned to now: a rebalance (a new
-     * stream's topic joins the pattern subscription) between pause and resume would otherwise drop the resume and
-     * leave the partition paused for good. A pause request for a partition a consumer does not hold is inert until
-     * it is assigned, which is what holding the stream means.
-     */
+    /** Pauses (or resumes) a stream's samples partitions so nothing piles up while its reference loads. */
     private void pause(String stream, Set<Integer> partitions, boolean pause) {
         MessageListenerContainer container = listeners.getListenerContainer(SampleListener.ID);
         if (container == null) {
             return;
         }
-        List<? extends MessageListenerContainer> consumers =
-                container instanceof ConcurrentMessageListenerContainer<?, ?> concurrent
-                        ? concurrent.getContainers() : List.of(container);
-        for (MessageListenerContainer consumer : consumers) {
-            for (int p : partitions) {
-                TopicPartition tp = new TopicPartition(Topics.samples(stream), p);
-                if (pause) {
-                    consumer.pausePartition(tp);
-                } else {
-                    consumer.resumePartition(tp);
-                }
+        for (int p : partitions) {
+            TopicPartition tp = new TopicPartition(Topics.samples(stream), p);
+            if (pause) {
+                container.pausePartition(tp);
+            } else {
+                container.resumePartition(tp);
             }
         }
     }

@@ -58,35 +58,20 @@ class LateLabels {
             partitions.forEach(tp -> query.put(tp, since));
             Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, timeout);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-            Map<TopicPartition, Long> remaining = new HashMap<>();
-            consumer.assign(partitions);
+            Map<TopicPartition, long[]> ranges = new HashMap<>();
             for (TopicPartition tp : partitions) {
                 OffsetAndTimestamp start = starts.get(tp);
-                if (start == null || start.offset() >= ends.get(tp)) {
-                    consumer.pause(List.of(tp)); // nothing at or after that time
-                } else {
-                    consumer.seek(tp, start.offset());
-                    remaining.put(tp, ends.get(tp));
+                if (start != null) { // null: nothing at or after that time
+                    ranges.put(tp, new long[] {start.offset(), ends.get(tp)});
                 }
             }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!remaining.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("timed out reading late labels of " + stream + " from "
-                            + Topics.LABELS + "; still missing " + remaining);
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.key() != null && sampleIds.contains(record.key())) {
-                        label(record, stream).ifPresent(l -> labels.put(l.sampleId(), l.label()));
-                    }
-                }
-                for (TopicPartition tp : List.copyOf(remaining.keySet())) {
-                    if (consumer.position(tp) >= remaining.get(tp)) {
-                        remaining.remove(tp);
-                        consumer.pause(List.of(tp));
-                    }
-                }
-            }
+            consumer.assign(partitions);
+            OffsetRanges.read(consumer, ranges, timeout, "late labels of " + stream + " from " + Topics.LABELS,
+                    record -> {
+                        if (record.key() != null && sampleIds.contains(record.key())) {
+                            label(record, stream).ifPresent(l -> labels.put(l.sampleId(), l.label()));
+                        }
+                    });
         }
         return labels;
     }

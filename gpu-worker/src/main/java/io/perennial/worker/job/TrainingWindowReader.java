@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,12 +51,12 @@ public class TrainingWindowReader {
         int features = stream.featureCount();
         List<Row> rows = new ArrayList<>();
         List<Unlabelled> waiting = new ArrayList<>();
-        int invalid = 0;
+        int[] invalid = {0}; // wrong feature count or unknown label; counted inside the reading callback
         try (Consumer<String, byte[]> consumer = consumers.get()) {
             consumer.assign(partitions);
             Map<TopicPartition, Long> earliest = consumer.beginningOffsets(partitions, timeout);
             Map<TopicPartition, Long> latest = consumer.endOffsets(partitions, timeout);
-            Map<TopicPartition, Long> remaining = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+            Map<TopicPartition, long[]> ranges = new HashMap<>();
             for (TopicPartition tp : partitions) {
                 long start = from.get(tp.partition());
                 long end = to.get(tp.partition());
@@ -70,50 +69,22 @@ public class TrainingWindowReader {
                     throw new IllegalArgumentException("partition " + tp.partition() + " of " + topic + " ends at "
                             + latest.get(tp) + " but the job's window ends at " + end);
                 }
-                if (end > start) {
-                    consumer.seek(tp, start);
-                    remaining.put(tp, end);
+                ranges.put(tp, new long[] {start, end});
+            }
+            OffsetRanges.read(consumer, ranges, timeout, "the window of " + topic, record -> {
+                Sample sample = codec.read(record.value(), Sample.class);
+                Integer label = sample.label() == null ? null : classIndex.get(sample.label());
+                if (sample.features().length != features) {
+                    invalid[0]++;
+                } else if (sample.label() == null) {
+                    waiting.add(new Unlabelled(record.partition(), record.offset(), sample.id(), sample.features(),
+                            record.timestamp()));
+                } else if (label == null) {
+                    invalid[0]++;
                 } else {
-                    consumer.pause(List.of(tp));
+                    rows.add(new Row(record.partition(), record.offset(), sample.id(), sample.features(), label));
                 }
-            }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!remaining.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("timed out reading the window of " + topic + "; still missing "
-                            + remaining);
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                    Long end = remaining.get(tp);
-                    if (end == null || record.offset() >= end) {
-                        continue;
-                    }
-                    Sample sample = codec.read(record.value(), Sample.class);
-                    Integer label = sample.label() == null ? null : classIndex.get(sample.label());
-                    if (sample.features().length != features) {
-                        invalid++;
-                    } else if (sample.label() == null) {
-                        waiting.add(new Unlabelled(record.partition(), record.offset(), sample.id(),
-                                sample.features(), record.timestamp()));
-                    } else if (label == null) {
-                        invalid++;
-                    } else {
-                        rows.add(new Row(record.partition(), record.offset(), sample.id(), sample.features(), label));
-                    }
-                    if (record.offset() + 1 >= end) {
-                        remaining.remove(tp);
-                        consumer.pause(List.of(tp));
-                    }
-                }
-                // Transaction markers occupy offsets too: a partition whose position passed the end is done.
-                for (TopicPartition tp : List.copyOf(remaining.keySet())) {
-                    if (consumer.position(tp) >= remaining.get(tp)) {
-                        remaining.remove(tp);
-                        consumer.pause(List.of(tp));
-                    }
-                }
-            }
+            });
         }
         int unlabelled = 0;
         int lateLabelled = 0;
@@ -127,7 +98,7 @@ public class TrainingWindowReader {
                 if (name == null) {
                     unlabelled++;
                 } else if (label == null) {
-                    invalid++;
+                    invalid[0]++;
                 } else {
                     rows.add(new Row(u.partition(), u.offset(), u.id(), u.features(), label));
                     lateLabelled++;
@@ -136,7 +107,7 @@ public class TrainingWindowReader {
         }
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("the window of " + topic + " holds no labelled samples ("
-                    + unlabelled + " unlabelled, " + invalid + " invalid)");
+                    + unlabelled + " unlabelled, " + invalid[0] + " invalid)");
         }
         // Partition, then offset: the same window always yields the same rows in the same order (reproducible runs).
         rows.sort(java.util.Comparator.comparingInt(Row::partition).thenComparingLong(Row::offset));
@@ -152,7 +123,7 @@ public class TrainingWindowReader {
         }
         int[] shape = stream.inputShape().stream().mapToInt(Integer::intValue).toArray();
         return new TrainingWindow(LabeledData.of(flat, y, shape, stream.labels().size()), List.copyOf(ids),
-                offsets, unlabelled, invalid, lateLabelled);
+                offsets, unlabelled, invalid[0], lateLabelled);
     }
 
     private record Row(int partition, long offset, String id, float[] features, int label) {

@@ -79,8 +79,8 @@ class ForwardingKafkaConfiguration {
         // with back-off; invalid records never fail a batch, they are dead-lettered inside it.
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(forwarding.template(),
                 (record, ex) -> new TopicPartition(io.perennial.contracts.Topics.DLQ, -1));
-        recoverer.setHeadersFunction((record, ex) -> DeadLetterHeaders.of(
-                "forwarding failed: " + ex.getMessage(), service.getName(), record.topic()));
+        recoverer.setHeadersFunction((record, ex) -> DeadLetters.headers(record.topic(), service.getName(),
+                "forwarding failed: " + ex.getMessage()));
         ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(10_000);
         backOff.setMaxAttempts(10);
@@ -88,21 +88,5 @@ class ForwardingKafkaConfiguration {
                 backOff, forwarding.template(), true);
         factory.setAfterRollbackProcessor(rollback);
         return factory;
-    }
-
-    /** Header helper shared with the forwarder; names come from {@link DeadLetters}. */
-    static final class DeadLetterHeaders {
-        private DeadLetterHeaders() {
-        }
-
-        static org.apache.kafka.common.header.Headers of(String reason, String service, String sourceTopic) {
-            org.apache.kafka.common.header.internals.RecordHeaders headers =
-                    new org.apache.kafka.common.header.internals.RecordHeaders();
-            headers.add(DeadLetters.REASON_HEADER, reason.replaceAll("[\\r\\n]+", " ")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            headers.add(DeadLetters.SERVICE_HEADER, service.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            headers.add(DeadLetters.SOURCE_TOPIC_HEADER, sourceTopic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return headers;
-        }
     }
 }

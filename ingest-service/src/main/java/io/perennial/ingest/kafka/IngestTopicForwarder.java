@@ -12,6 +12,7 @@ import io.perennial.ingest.IngestProperties;
 import io.perennial.ingest.sample.RecordError;
 import io.perennial.ingest.sample.SampleParser;
 import io.perennial.ingest.stream.StreamCatalog;
+import io.perennial.support.kafka.DeadLetters;
 import io.perennial.support.kafka.KafkaEvents;
 import io.perennial.support.service.ServiceProperties;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,7 @@ public class IngestTopicForwarder {
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
         kafka.template().send(new ProducerRecord<>(Topics.DLQ, null, record.key(), record.value(),
-                ForwardingKafkaConfiguration.DeadLetterHeaders.of(reason, service.getName(), record.topic())));
+                DeadLetters.headers(record.topic(), service.getName(), reason)));
         meters.counter("perennial.ingest.records", "stream", String.valueOf(Topics.streamOf(record.topic())),
                 "outcome", "rejected", "path", "kafka").increment();
     }

@@ -58,10 +58,17 @@ public final class DeadLetters {
                 headers);
     }
 
-    /** The headers that explain a dead letter: why, which service, from which topic. */
     private static RecordHeaders headers(String sourceTopic, String serviceName, Throwable ex) {
+        return headers(sourceTopic, serviceName, reason(ex));
+    }
+
+    /**
+     * The headers that explain a dead letter: why (on one line), which service, from which topic — for services that
+     * dead-letter records themselves, with a reason of their own.
+     */
+    public static RecordHeaders headers(String sourceTopic, String serviceName, String reason) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(REASON_HEADER, reason(ex).getBytes(StandardCharsets.UTF_8));
+        headers.add(REASON_HEADER, reason.replaceAll("[\\r\\n]+", " ").getBytes(StandardCharsets.UTF_8));
         headers.add(SERVICE_HEADER, serviceName.getBytes(StandardCharsets.UTF_8));
         headers.add(SOURCE_TOPIC_HEADER, sourceTopic.getBytes(StandardCharsets.UTF_8));
         return headers;
