@@ -54,6 +54,13 @@ public class IngestProperties {
     private int forwarderConcurrency = 3;
 
     /**
+     * Records a forwarder consumer takes per poll, which is one Kafka transaction: a transaction costs the broker
+     * several requests and a commit marker per partition written, so larger polls share that cost among more records
+     * (at the price of redoing more on a rollback).
+     */
+    private int forwarderMaxPollRecords = 5000;
+
+    /**
      * Compression of the samples topics' batches ({@code lz4}, {@code none}, {@code zstd}, ...). The producer
      * compresses while it appends, under the partition's lock that every request thread shares; {@code none} takes
      * that work off the request threads and the broker at the cost of disk and network (on the 2-core benchmark
@@ -139,6 +146,14 @@ public class IngestProperties {
 
     public void setForwarderConcurrency(int forwarderConcurrency) {
         this.forwarderConcurrency = forwarderConcurrency;
+    }
+
+    public int getForwarderMaxPollRecords() {
+        return forwarderMaxPollRecords;
+    }
+
+    public void setForwarderMaxPollRecords(int forwarderMaxPollRecords) {
+        this.forwarderMaxPollRecords = forwarderMaxPollRecords;
     }
 
     public String getCompression() {

@@ -2,7 +2,9 @@ package io.perennial.ingest;
 
 import static io.perennial.testing.TestHttp.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.perennial.contracts.Topics;
 import io.perennial.contracts.events.EventCodec;
 import io.perennial.contracts.events.EventTypes;
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 @PerennialIntegrationTest(properties = {"spring.config.name=ingest-service",
         "perennial.security.bootstrap-admin-password=ingest-admin-password",
@@ -49,6 +53,12 @@ class SampleIngestIT {
 
     @Autowired
     KafkaEvents events;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @Autowired
+    MeterRegistry meters;
 
     private TestHttp http;
 
@@ -212,5 +222,36 @@ class SampleIngestIT {
         assertThat(dead).extracting(r -> KafkaEvents.lastHeader(r.headers(), DeadLetters.REASON_HEADER))
                 .anySatisfy(reason -> assertThat(reason).contains("expected 4 features"))
                 .anySatisfy(reason -> assertThat(reason).contains("malformed JSON"));
+    }
+
+    /**
+     * A backlog is forwarded in large transactions (one per poll): each transaction costs the broker several requests
+     * and markers, so the forwarder's consumer settings (max.poll.records and fetch sizes) must reach its consumers.
+     */
+    @Test
+    void aBacklogIsForwardedInTransactionsOfMoreThanTheDefaultPollSize(TestInfrastructure infra) throws Exception {
+        assertThat(http.postJson("/v1/streams", ADMIN,
+                "{\"name\":\"backlog\",\"inputShape\":[2],\"labels\":[\"cat\",\"dog\"],\"partitions\":1}")
+                .statusCode()).isEqualTo(201);
+        MessageListenerContainer forwarder = listeners.getListenerContainer("ingest-forwarder");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                infra.bootstrapServers(), "linger.ms", 5), new StringSerializer(), new ByteArraySerializer())) {
+            // The first record makes the forwarder's consumers subscribe to the new topic before they pause.
+            producer.send(new ProducerRecord<>(Topics.ingest("backlog"), "{\"id\":\"b-first\",\"features\":[1,2]}"
+                    .getBytes(StandardCharsets.UTF_8))).get();
+            assertThat(TestTopics.read(infra.bootstrapServers(), Topics.samples("backlog"), 1)).hasSize(1);
+            forwarder.pause();
+            await().atMost(java.time.Duration.ofSeconds(30)).until(forwarder::isContainerPaused);
+            for (int i = 0; i < 3000; i++) {
+                producer.send(new ProducerRecord<>(Topics.ingest("backlog"), ("{\"id\":\"b-" + i
+                        + "\",\"features\":[" + i + ",1],\"label\":\"cat\"}").getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        } finally {
+            forwarder.resume();
+        }
+        assertThat(TestTopics.read(infra.bootstrapServers(), Topics.samples("backlog"), 3001)).hasSize(3001);
+        assertThat(meters.get("perennial.ingest.forwarder.transaction.records").summary().max())
+                .isGreaterThan(500);
     }
 }

@@ -3,6 +3,7 @@ package io.perennial.ingest.kafka;
 import io.perennial.ingest.IngestProperties;
 import io.perennial.support.kafka.DeadLetters;
 import io.perennial.support.service.ServiceProperties;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -63,17 +65,19 @@ class ForwardingKafkaConfiguration {
             ConsumerFactory<String, byte[]> consumers, ForwardingKafka forwarding, ServiceProperties service,
             IngestProperties properties) {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        factory.setConsumerFactory(consumers);
-        factory.setBatchListener(true);
-        factory.setConcurrency(properties.getForwarderConcurrency());
         // Each poll is one transaction (two round trips and a commit marker per partition): poll many records at
         // once, and wait briefly for a fuller fetch, so that cost is shared by thousands of records, not dozens.
-        java.util.Properties consumer = new java.util.Properties();
-        consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        consumer.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, String.valueOf(256 * 1024));
-        consumer.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-        consumer.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 * 1024 * 1024));
-        factory.getContainerProperties().setKafkaConsumerProperties(consumer);
+        // These go into a consumer factory of its own: consumer properties set on a container factory's
+        // ContainerProperties are not copied to the containers it creates (only a listener's own properties are).
+        Map<String, Object> config = new HashMap<>(consumers.getConfigurationProperties());
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.getForwarderMaxPollRecords());
+        config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 256 * 1024);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(config, consumers.getKeyDeserializer(),
+                consumers.getValueDeserializer()));
+        factory.setBatchListener(true);
+        factory.setConcurrency(properties.getForwarderConcurrency());
         factory.getContainerProperties().setKafkaAwareTransactionManager(forwarding.transactions());
         // A batch whose transaction fails (the broker rejects or times out the writes) is rolled back and redelivered
         // with back-off; invalid records never fail a batch, they are dead-lettered inside it.

@@ -1,9 +1,9 @@
 package io.perennial.ingest.kafka;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.perennial.contracts.Topics;
-import io.perennial.contracts.cloudevents.CloudEventAttributes;
 import io.perennial.contracts.events.EventCodec;
 import io.perennial.contracts.events.SampleEvents;
 import io.perennial.contracts.events.SampleEvents.Sample;
@@ -15,9 +15,13 @@ import io.perennial.ingest.stream.StreamCatalog;
 import io.perennial.support.kafka.DeadLetters;
 import io.perennial.support.kafka.KafkaEvents;
 import io.perennial.support.service.ServiceProperties;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -40,7 +44,9 @@ public class IngestTopicForwarder {
     private final ServiceProperties service;
     private final MeterRegistry meters;
     private final JsonMapper mapper = JsonMapper.builder().build();
-    private final java.util.Map<String, Counter> accepted = new java.util.concurrent.ConcurrentHashMap<>();
+    private final URI source;
+    private final Map<String, Counter> acceptedCounters = new ConcurrentHashMap<>();
+    private final DistributionSummary recordsPerTransaction;
 
     IngestTopicForwarder(StreamCatalog streams, ForwardingKafkaConfiguration.ForwardingKafka kafka, EventCodec codec,
             IngestProperties properties, ServiceProperties service, MeterRegistry meters) {
@@ -50,48 +56,78 @@ public class IngestTopicForwarder {
         this.properties = properties;
         this.service = service;
         this.meters = meters;
+        this.source = service.eventSource();
+        // Each transaction costs the broker several round trips and markers: this shows how many records share one.
+        this.recordsPerTransaction = DistributionSummary.builder("perennial.ingest.forwarder.transaction.records")
+                .description("Records forwarded per Kafka transaction (one poll)").register(meters);
     }
 
     /** One transaction per poll: every record of the batch is forwarded, and the offsets commit with the writes. */
     @KafkaListener(id = "ingest-forwarder", topicPattern = "perennial\\.ingest\\..+",
             containerFactory = "ingestForwardingContainerFactory")
-    public void forwardAll(java.util.List<ConsumerRecord<String, byte[]>> records) {
+    public void forwardAll(List<ConsumerRecord<String, byte[]>> records) {
+        recordsPerTransaction.record(records.size());
+        // One parser per stream and poll: building one (its label set, shape, buffers) costs more than a record.
+        Map<String, StreamForwarder> forwarders = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            forward(record);
+            String stream = Topics.streamOf(record.topic());
+            StreamForwarder forwarder = stream == null ? null : forwarders.computeIfAbsent(stream,
+                    s -> streams.find(s).map(spec -> new StreamForwarder(s, spec)).orElse(null));
+            if (forwarder == null) {
+                deadLetter(record, "stream '" + stream + "' does not exist or was deleted");
+            } else {
+                forwarder.forward(record);
+            }
         }
     }
 
-    void forward(ConsumerRecord<String, byte[]> record) {
-        String stream = Topics.streamOf(record.topic());
-        Optional<StreamSpec> spec = stream == null ? Optional.empty() : streams.find(stream);
-        if (spec.isEmpty()) {
-            deadLetter(record, "stream '" + stream + "' does not exist or was deleted");
-            return;
-        }
-        if (record.value() == null || record.value().length > properties.getMaxRecordSize().toBytes()) {
-            deadLetter(record, record.value() == null ? "empty record" : "record larger than "
-                    + properties.getMaxRecordSize().toBytes() + " bytes");
-            return;
-        }
-        String derivedId = UUID.nameUUIDFromBytes((record.topic() + "/" + record.partition() + "/" + record.offset())
-                .getBytes(StandardCharsets.UTF_8)).toString();
-        SampleParser parser = new SampleParser(mapper, spec.get(), 1, Integer.MAX_VALUE, () -> derivedId);
-        parser.parseRecord(record.value(), 0, new SampleParser.Sink() {
-            @Override
-            public void accept(int index, Sample sample) {
-                CloudEventAttributes attributes = new CloudEventAttributes(sample.id(), service.eventSource(),
-                        SampleEvents.SAMPLE_TYPE, sample.timestamp(), stream);
-                kafka.template().send(new ProducerRecord<>(Topics.samples(stream), null, sample.id(),
-                        codec.encode(sample), KafkaEvents.headers(attributes)));
-                accepted.computeIfAbsent(stream, s -> meters.counter("perennial.ingest.records", "stream", s,
-                        "outcome", "accepted", "path", "kafka")).increment();
-            }
+    /** Forwards the records of one stream within one poll. */
+    private final class StreamForwarder implements SampleParser.Sink {
+        private final String stream;
+        private final String topic;
+        private final KafkaEvents.HeaderTemplate headers;
+        private final SampleParser parser;
+        private final Counter accepted;
+        private ConsumerRecord<String, byte[]> current;
 
-            @Override
-            public void reject(RecordError error) {
-                deadLetter(record, (error.field() == null ? "" : error.field() + ": ") + error.reason());
+        StreamForwarder(String stream, StreamSpec spec) {
+            this.stream = stream;
+            this.topic = Topics.samples(stream);
+            this.headers = KafkaEvents.template(source, SampleEvents.SAMPLE_TYPE, stream);
+            this.parser = new SampleParser(mapper, spec, 1, Integer.MAX_VALUE, () -> {
+                throw new IllegalStateException("records get ids from their offsets");
+            });
+            this.accepted = acceptedCounters.computeIfAbsent(stream, s -> meters.counter("perennial.ingest.records",
+                    "stream", s, "outcome", "accepted", "path", "kafka"));
+        }
+
+        void forward(ConsumerRecord<String, byte[]> record) {
+            if (record.value() == null || record.value().length > properties.getMaxRecordSize().toBytes()) {
+                deadLetter(record, record.value() == null ? "empty record" : "record larger than "
+                        + properties.getMaxRecordSize().toBytes() + " bytes");
+                return;
             }
-        });
+            current = record;
+            parser.parseRecord(record.value(), 0, () -> derivedId(record), this);
+        }
+
+        @Override
+        public void accept(int index, Sample sample) {
+            kafka.template().send(new ProducerRecord<>(topic, null, sample.id(), codec.encode(sample),
+                    headers.headers(sample.id(), sample.timestamp())));
+            accepted.increment();
+        }
+
+        @Override
+        public void reject(RecordError error) {
+            deadLetter(current, (error.field() == null ? "" : error.field() + ": ") + error.reason());
+        }
+    }
+
+    /** An id derived from the record's position, so that a redelivery can never mint a second id. */
+    private static String derivedId(ConsumerRecord<String, byte[]> record) {
+        return UUID.nameUUIDFromBytes((record.topic() + "/" + record.partition() + "/" + record.offset())
+                .getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {

@@ -15,10 +15,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
@@ -128,12 +126,15 @@ public class SampleIngestService {
         final String stream;
         final boolean atomic;
         final List<RecordError> errors = Collections.synchronizedList(new ArrayList<>());
-        final List<Pending> pending = new ArrayList<>();
+        final List<Ack> pending = new ArrayList<>();
         final List<Object[]> buffered = new ArrayList<>();
         int accepted;
         int rejected;
         int failed;
-        int sent;
+        // Written by the request thread, read by callbacks: a callback may see an older count, which is never
+        // larger, so "acknowledged >= sent" still wakes the waiter when the last answer arrives.
+        volatile int sent;
+        int acknowledged;
         boolean overloaded;
 
         Batch(String stream, boolean atomic) {
@@ -172,31 +173,60 @@ public class SampleIngestService {
                 return;
             }
             sent++;
-            CompletableFuture<RecordMetadata> ack = producer.send(stream, sample.id(), sample.timestamp(), value);
-            ack.whenComplete((m, ex) -> inFlight.release(value.length));
-            pending.add(new Pending(index, value.length, ack));
+            Ack ack = new Ack(this, index, value.length);
+            pending.add(ack);
+            producer.send(stream, sample.id(), sample.timestamp(), value, ack);
         }
 
+        /** Called by each {@link Ack} once, on the producer's I/O thread. */
+        synchronized void acknowledged() {
+            acknowledged++;
+            if (acknowledged >= sent) {
+                notifyAll();
+            }
+        }
+
+        /** Waits for the broker's answer to every sent record, then accounts for each in order. */
         Map<Integer, long[]> awaitAcks() {
-            Map<Integer, long[]> offsets = new TreeMap<>();
             long deadline = System.nanoTime() + properties.getAckTimeout().toNanos();
-            for (Pending p : pending) {
-                try {
-                    RecordMetadata m = p.ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    accepted++;
-                    bytes.increment(p.bytes);
-                    offsets.merge(m.partition(), new long[] {m.offset(), m.offset()},
-                            (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
-                } catch (ExecutionException | TimeoutException ex) {
+            boolean interrupted = false;
+            synchronized (this) {
+                long left;
+                while (acknowledged < sent && (left = deadline - System.nanoTime()) > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException ex) {
+                        interrupted = true;
+                        break;
+                    }
+                }
+            }
+            Map<Integer, long[]> offsets = new TreeMap<>();
+            for (Ack ack : pending) {
+                if (!ack.done) {
+                    failed++;
+                    addError(new RecordError(ack.index, null, interrupted
+                            ? "interrupted before the broker acknowledged"
+                            : "not acknowledged by the broker within " + properties.getAckTimeout()));
+                } else if (ack.error != null) {
                     failed++;
                     meters.counter("perennial.ingest.producer.errors", "stream", stream).increment();
-                    addError(new RecordError(p.index, null, "not acknowledged by the broker: "
-                            + SampleParser.abbreviate(String.valueOf(rootMessage(ex)))));
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    failed++;
-                    addError(new RecordError(p.index, null, "interrupted before the broker acknowledged"));
+                    addError(new RecordError(ack.index, null, "not acknowledged by the broker: "
+                            + SampleParser.abbreviate(String.valueOf(rootMessage(ack.error)))));
+                } else {
+                    accepted++;
+                    bytes.increment(ack.bytes);
+                    long[] range = offsets.get(ack.partition);
+                    if (range == null) {
+                        offsets.put(ack.partition, new long[] {ack.offset, ack.offset});
+                    } else {
+                        range[0] = Math.min(range[0], ack.offset);
+                        range[1] = Math.max(range[1], ack.offset);
+                    }
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             return offsets;
         }
@@ -208,7 +238,34 @@ public class SampleIngestService {
         }
     }
 
-    private record Pending(int index, int bytes, CompletableFuture<RecordMetadata> ack) {
+    /** The broker's answer to one record; {@code done} is written last, so a reader that sees it sees the rest. */
+    private final class Ack implements Callback {
+        final Batch batch;
+        final int index;
+        final int bytes;
+        int partition;
+        long offset;
+        Exception error;
+        volatile boolean done;
+
+        Ack(Batch batch, int index, int bytes) {
+            this.batch = batch;
+            this.index = index;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception exception) {
+            inFlight.release(bytes);
+            if (exception == null) {
+                partition = metadata.partition();
+                offset = metadata.offset();
+            } else {
+                error = exception;
+            }
+            done = true;
+            batch.acknowledged();
+        }
     }
 
     private static String rootMessage(Throwable ex) {

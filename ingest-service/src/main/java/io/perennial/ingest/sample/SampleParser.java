@@ -2,19 +2,18 @@ package io.perennial.ingest.sample;
 
 import io.perennial.contracts.events.SampleEvents.Sample;
 import io.perennial.contracts.events.StreamSpec;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -44,7 +43,6 @@ public final class SampleParser {
     public record Outcome(int records, boolean truncated, RecordError syntaxError) {
     }
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final int MAX_ATTRIBUTES = 16;
 
     private final JsonMapper mapper;
@@ -54,12 +52,12 @@ public final class SampleParser {
     private final int featureCount;
     private final int maxRecords;
     private final int maxLineBytes;
-    private final java.util.function.Supplier<String> ids;
+    private final Supplier<String> ids;
     private final Set<String> seenIds = new HashSet<>();
     private final float[] buffer;
 
     public SampleParser(JsonMapper mapper, StreamSpec spec, int maxRecords, int maxLineBytes,
-            java.util.function.Supplier<String> ids) {
+            Supplier<String> ids) {
         this.mapper = mapper;
         this.spec = spec;
         this.labels = new HashSet<>(spec.labels());
@@ -91,7 +89,7 @@ public final class SampleParser {
                 if (index >= maxRecords) {
                     return new Outcome(index, true, null);
                 }
-                parseOne(p, token, index, sink);
+                parseOne(p, token, index, true, ids, sink);
                 index++;
             }
             if (p.nextToken() != null) {
@@ -103,54 +101,74 @@ public final class SampleParser {
         }
     }
 
-    /** Parses an NDJSON body; empty lines are skipped. */
+    /** Parses an NDJSON body; empty lines are skipped. Lines are parsed in place in a read buffer, never copied. */
     public Outcome parseNdjson(InputStream body, Sink sink) {
         int index = 0;
+        byte[] buffer = new byte[(int) Math.min(maxLineBytes + 1L, 1 << 16)];
+        int start = 0;
+        int end = 0;
+        boolean tooLong = false;
+        boolean eof = false;
         try {
-            InputStream in = body instanceof BufferedInputStream ? body : new BufferedInputStream(body, 65536);
-            ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
-            boolean tooLong = false;
-            int b;
             while (true) {
-                b = in.read();
-                if (b == '\n' || b == -1) {
-                    if (tooLong) {
-                        sink.reject(new RecordError(index, null, "line longer than " + maxLineBytes + " bytes"));
-                        index++;
-                    } else if (!isBlank(line)) {
-                        if (index >= maxRecords) {
-                            return new Outcome(index, true, null);
-                        }
-                        parseLine(line.toByteArray(), index, sink);
-                        index++;
-                    }
-                    line.reset();
-                    tooLong = false;
-                    if (b == -1) {
-                        return new Outcome(index, false, null);
-                    }
-                } else if (!tooLong) {
-                    if (line.size() >= maxLineBytes) {
+                int newline = indexOf(buffer, start, end, (byte) '\n');
+                if (newline < 0 && !eof) {
+                    if (end - start > maxLineBytes) {
+                        // The line cannot fit: drop what was read of it and skip to its end.
                         tooLong = true;
-                    } else {
-                        line.write(b);
+                        start = end;
                     }
+                    if (start > 0) {
+                        System.arraycopy(buffer, start, buffer, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                    if (end == buffer.length) {
+                        buffer = Arrays.copyOf(buffer, (int) Math.min(buffer.length * 2L, maxLineBytes + 1L));
+                    }
+                    int read = body.read(buffer, end, buffer.length - end);
+                    if (read < 0) {
+                        eof = true;
+                    } else {
+                        end += read;
+                    }
+                    continue;
                 }
+                int lineEnd = newline < 0 ? end : newline;
+                if (tooLong || lineEnd - start > maxLineBytes) {
+                    sink.reject(new RecordError(index, null, "line longer than " + maxLineBytes + " bytes"));
+                    index++;
+                } else if (!isBlank(buffer, start, lineEnd)) {
+                    if (index >= maxRecords) {
+                        return new Outcome(index, true, null);
+                    }
+                    parseLine(buffer, start, lineEnd - start, index, true, ids, sink);
+                    index++;
+                }
+                tooLong = false;
+                if (newline < 0) {
+                    return new Outcome(index, false, null);
+                }
+                start = newline + 1;
             }
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
 
-    /** Parses one record given as a complete JSON document (a Kafka record value, one NDJSON line). */
-    public void parseRecord(byte[] json, int index, Sink sink) {
-        parseLine(json, index, sink);
+    /**
+     * Parses one record given as a complete JSON document (a Kafka record value). Records are independent: no
+     * duplicate-id check across calls, and a record without an id gets {@code defaultId}'s, computed only then.
+     */
+    public void parseRecord(byte[] json, int index, Supplier<String> defaultId, Sink sink) {
+        parseLine(json, 0, json.length, index, false, defaultId, sink);
     }
 
-    private void parseLine(byte[] line, int index, Sink sink) {
-        try (JsonParser p = mapper.createParser(line)) {
+    private void parseLine(byte[] data, int offset, int length, int index, boolean uniqueIds,
+            Supplier<String> defaultId, Sink sink) {
+        try (JsonParser p = mapper.createParser(data, offset, length)) {
             JsonToken token = p.nextToken();
-            parseOne(p, token, index, sink);
+            parseOne(p, token, index, uniqueIds, defaultId, sink);
             if (p.nextToken() != null) {
                 sink.reject(new RecordError(index, null, "more than one JSON value on the line"));
             }
@@ -159,7 +177,17 @@ public final class SampleParser {
         }
     }
 
-    private void parseOne(JsonParser p, JsonToken token, int index, Sink sink) {
+    private static int indexOf(byte[] data, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (data[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void parseOne(JsonParser p, JsonToken token, int index, boolean uniqueIds, Supplier<String> defaultId,
+            Sink sink) {
         if (token != JsonToken.START_OBJECT) {
             p.skipChildren();
             sink.reject(new RecordError(index, null, "a record must be a JSON object"));
@@ -181,7 +209,7 @@ public final class SampleParser {
             }
             switch (name) {
                 case "id" -> {
-                    if (value != JsonToken.VALUE_STRING || !ID.matcher(p.getString()).matches()) {
+                    if (value != JsonToken.VALUE_STRING || !isValidId(p.getString())) {
                         error = new RecordError(index, "id", "id must be 1-128 characters of A-Z a-z 0-9 . _ : -");
                     } else {
                         id = p.getString();
@@ -264,8 +292,8 @@ public final class SampleParser {
             return;
         }
         if (id == null) {
-            id = ids.get();
-        } else if (!seenIds.add(id)) {
+            id = defaultId.get();
+        } else if (uniqueIds && !seenIds.add(id)) {
             sink.reject(new RecordError(index, "id", "duplicate id '" + id + "' in this request"));
             return;
         }
@@ -368,9 +396,25 @@ public final class SampleParser {
         };
     }
 
-    private static boolean isBlank(ByteArrayOutputStream line) {
-        for (byte b : line.toByteArray()) {
-            if (b != ' ' && b != '\t' && b != '\r') {
+    private static boolean isBlank(byte[] data, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** 1-128 characters of {@code A-Z a-z 0-9 . _ : -} (a loop: the check runs once per record). */
+    static boolean isValidId(String id) {
+        int n = id.length();
+        if (n < 1 || n > 128) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == ':' || c == '-')) {
                 return false;
             }
         }

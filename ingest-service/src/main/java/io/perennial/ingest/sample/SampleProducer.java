@@ -1,7 +1,6 @@
 package io.perennial.ingest.sample;
 
 import io.perennial.contracts.Topics;
-import io.perennial.contracts.cloudevents.CloudEventAttributes;
 import io.perennial.contracts.events.SampleEvents;
 import io.perennial.ingest.IngestProperties;
 import io.perennial.support.kafka.KafkaEvents;
@@ -9,11 +8,11 @@ import io.perennial.support.service.ServiceProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.DisposableBean;
@@ -29,6 +28,7 @@ public class SampleProducer implements DisposableBean {
 
     private final KafkaProducer<String, byte[]> producer;
     private final java.net.URI source;
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
 
     public SampleProducer(KafkaProperties kafka, ServiceProperties service, IngestProperties properties) {
         Map<String, Object> config = kafka.buildProducerProperties();
@@ -47,25 +47,26 @@ public class SampleProducer implements DisposableBean {
         this.source = service.eventSource();
     }
 
-    /** Sends one encoded sample; the future completes when the broker acknowledged it. */
-    public CompletableFuture<RecordMetadata> send(String stream, String id, Instant time, byte[] value) {
-        CloudEventAttributes attributes = new CloudEventAttributes(id, source,
-                SampleEvents.SAMPLE_TYPE, time, stream);
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.samples(stream), null, id, value,
-                KafkaEvents.headers(attributes));
-        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+    /**
+     * Sends one encoded sample; {@code callback} runs when the broker acknowledged it or the send failed (also when
+     * it failed at once, e.g. the buffer stayed full), on the producer's I/O thread, so it must be brief.
+     */
+    public void send(String stream, String id, Instant time, byte[] value, Callback callback) {
+        Target target = targets.computeIfAbsent(stream, this::target);
         try {
-            producer.send(record, (metadata, ex) -> {
-                if (ex != null) {
-                    future.completeExceptionally(ex);
-                } else {
-                    future.complete(metadata);
-                }
-            });
+            producer.send(new ProducerRecord<>(target.topic(), null, id, value, target.headers().headers(id, time)),
+                    callback);
         } catch (RuntimeException ex) {
-            future.completeExceptionally(ex);
+            callback.onCompletion(null, ex);
         }
-        return future;
+    }
+
+    private Target target(String stream) {
+        return new Target(Topics.samples(stream), KafkaEvents.template(source, SampleEvents.SAMPLE_TYPE, stream));
+    }
+
+    /** Where a stream's samples go, and their constant CloudEvents headers. */
+    private record Target(String topic, KafkaEvents.HeaderTemplate headers) {
     }
 
     @Override

@@ -45,6 +45,76 @@ class SampleParserPropertiesTest {
         }
     }
 
+    /**
+     * The NDJSON splitter reads the body in chunks and parses lines in place: however the bytes arrive (one at a
+     * time, in odd chunks), each line is judged exactly as it would be alone, and lines over the limit are rejected
+     * as too long without ending the body.
+     */
+    @Property(tries = 300)
+    void ndjsonLinesAreJudgedAsIfAloneHoweverTheBodyArrives(@ForAll("longAndShortLines") List<String> lines,
+            @ForAll("chunkSizes") List<Integer> chunks) {
+        int max = 64;
+        byte[] body = String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
+        Collector whole = new Collector();
+        new SampleParser(MAPPER, SPEC, 10_000, max, () -> "gen").parseNdjson(new TrickleStream(body, chunks), whole);
+
+        List<String> expected = new ArrayList<>();
+        for (String line : String.join("\n", lines).split("\n", -1)) {
+            if (line.getBytes(StandardCharsets.UTF_8).length > max) {
+                expected.add("line longer than " + max + " bytes");
+            } else if (!line.isBlank()) {
+                Collector alone = new Collector();
+                new SampleParser(MAPPER, SPEC, 10_000, max, () -> "gen").parseNdjson(
+                        new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), alone);
+                expected.addAll(alone.events);
+            }
+        }
+        assertThat(whole.events).isEqualTo(expected);
+    }
+
+    @Provide
+    Arbitrary<List<String>> longAndShortLines() {
+        Arbitrary<String> record = Arbitraries.integers().between(0, 120).map(pad -> "{\"features\":[1,2,3,4]"
+                + " ".repeat(pad) + ",\"label\":\"a\"}");
+        Arbitrary<String> other = Arbitraries.of("", "  ", "\r", "{\"features\":[1,2]}", "{\"features\":[1,2,3,4]}\r",
+                "x".repeat(200), "{", "[1,2,3,4]");
+        return Arbitraries.oneOf(record, other).list().ofMinSize(0).ofMaxSize(12);
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> chunkSizes() {
+        return Arbitraries.integers().between(1, 100).list().ofMinSize(1).ofMaxSize(8);
+    }
+
+    /** A body that arrives in the given chunk sizes, cycling through them. */
+    private static final class TrickleStream extends java.io.InputStream {
+        private final byte[] data;
+        private final List<Integer> chunks;
+        private int position;
+        private int reads;
+
+        TrickleStream(byte[] data, List<Integer> chunks) {
+            this.data = data;
+            this.chunks = chunks;
+        }
+
+        @Override
+        public int read() {
+            return position < data.length ? data[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (position >= data.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(len, chunks.get(reads++ % chunks.size())), data.length - position);
+            System.arraycopy(data, position, b, off, n);
+            position += n;
+            return n;
+        }
+    }
+
     @Property(tries = 300)
     void arraysNeverThrowAndNeverAcceptMoreThanWasSent(@ForAll("lines") List<String> records) {
         SampleParser parser = new SampleParser(MAPPER, SPEC, 10_000, 4096, () -> "gen");
@@ -87,17 +157,21 @@ class SampleParserPropertiesTest {
         final List<Sample> accepted = new ArrayList<>();
         final List<RecordError> rejected = new ArrayList<>();
         final List<Integer> indexes = new ArrayList<>();
+        /** What happened to each record, in order, without its index. */
+        final List<String> events = new ArrayList<>();
 
         @Override
         public void accept(int index, Sample sample) {
             accepted.add(sample);
             indexes.add(index);
+            events.add("accepted " + java.util.Arrays.toString(sample.features()) + " " + sample.label());
         }
 
         @Override
         public void reject(RecordError error) {
             rejected.add(error);
             indexes.add(error.index());
+            events.add(error.reason());
         }
 
         List<Integer> indexes() {

@@ -17,6 +17,11 @@ public final class ProcessMemory {
         return total;
     }
 
+    /** VmRSS of this JVM alone. */
+    public static long residentBytesOfThisProcess() {
+        return rss(ProcessHandle.current().pid());
+    }
+
     static long rss(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {

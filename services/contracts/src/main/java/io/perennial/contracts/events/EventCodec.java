@@ -2,7 +2,10 @@ package io.perennial.contracts.events;
 
 import io.perennial.contracts.cloudevents.CloudEventAttributes;
 import io.perennial.contracts.cloudevents.InvalidCloudEventException;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +33,42 @@ public final class EventCodec {
     /** Encodes event data as UTF-8 JSON. */
     public byte[] encode(Object data) {
         return mapper.writeValueAsBytes(data);
+    }
+
+    /**
+     * Encodes a sample to the same bytes as {@link #encode(Object)}, with the streaming writer instead of data
+     * binding: samples are the platform's hot path (every record ingest forwards), events are not.
+     */
+    public byte[] encode(SampleEvents.Sample sample) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 12 * sample.features().length);
+        try (JsonGenerator g = mapper.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("id", sample.id());
+            g.writeName("features");
+            g.writeStartArray(sample.features(), sample.features().length);
+            for (float f : sample.features()) {
+                g.writeNumber(f);
+            }
+            g.writeEndArray();
+            g.writeStringProperty("label", sample.label());
+            if (sample.timestamp() == null) {
+                g.writeNullProperty("timestamp");
+            } else {
+                g.writeStringProperty("timestamp", sample.timestamp().toString());
+            }
+            g.writeName("attributes");
+            if (sample.attributes() == null) {
+                g.writeNull();
+            } else {
+                g.writeStartObject();
+                for (Map.Entry<String, String> a : sample.attributes().entrySet()) {
+                    g.writeStringProperty(a.getKey(), a.getValue());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        return out.toByteArray();
     }
 
     /** Decodes data of a known type. */
