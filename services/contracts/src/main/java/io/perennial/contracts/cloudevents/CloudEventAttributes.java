@@ -1,5 +1,6 @@
 package io.perennial.contracts.cloudevents;
 
+import io.perennial.contracts.Timestamps;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -55,7 +56,7 @@ public record CloudEventAttributes(String id, URI source, String type, Instant t
         headers.put(HEADER_ID, id);
         headers.put(HEADER_SOURCE, source.toString());
         headers.put(HEADER_TYPE, type);
-        headers.put(HEADER_TIME, time.toString());
+        headers.put(HEADER_TIME, Timestamps.format(time));
         if (subject != null) {
             headers.put(HEADER_SUBJECT, subject);
         }

@@ -1,5 +1,6 @@
 package io.perennial.contracts.events;
 
+import io.perennial.contracts.Timestamps;
 import io.perennial.contracts.cloudevents.CloudEventAttributes;
 import io.perennial.contracts.cloudevents.InvalidCloudEventException;
 import java.io.ByteArrayOutputStream;
@@ -54,7 +55,7 @@ public final class EventCodec {
             if (sample.timestamp() == null) {
                 g.writeNullProperty("timestamp");
             } else {
-                g.writeStringProperty("timestamp", sample.timestamp().toString());
+                g.writeStringProperty("timestamp", Timestamps.format(sample.timestamp()));
             }
             g.writeName("attributes");
             if (sample.attributes() == null) {

@@ -1,5 +1,6 @@
 package io.perennial.support.kafka;
 
+import io.perennial.contracts.Timestamps;
 import io.perennial.contracts.cloudevents.CloudEventAttributes;
 import io.perennial.contracts.events.Event;
 import io.perennial.contracts.events.EventCodec;
@@ -67,7 +68,7 @@ public final class KafkaEvents {
         /** The headers of one event, in the order of {@link CloudEventAttributes#toHeaders()}. */
         public Headers headers(String id, Instant time) {
             Header idHeader = header(CloudEventAttributes.HEADER_ID, id);
-            Header timeHeader = header(CloudEventAttributes.HEADER_TIME, time.toString());
+            Header timeHeader = header(CloudEventAttributes.HEADER_TIME, Timestamps.format(time));
             return new RecordHeaders(subject == null
                     ? new Header[] {specVersion, idHeader, source, type, timeHeader, contentType}
                     : new Header[] {specVersion, idHeader, source, type, timeHeader, subject, contentType});
