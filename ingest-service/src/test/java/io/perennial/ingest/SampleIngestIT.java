@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.perennial.contracts.Float32Base64;
 import io.perennial.contracts.Topics;
 import io.perennial.contracts.events.EventCodec;
 import io.perennial.contracts.events.EventTypes;
@@ -106,6 +107,34 @@ class SampleIngestIT {
                 .stream().filter(r -> r.key().startsWith("n-")).toList();
         assertThat(images).extracting(r -> codec.read(r.value(), Sample.class).features())
                 .containsOnly(new float[] {1, 2, 3, 4}).hasSize(2);
+    }
+
+    @Test
+    void featuresMayComeAsBase64Float32AndAreStoredAsTheSameSamples(TestInfrastructure infra) {
+        assertThat(http.postJson("/v1/streams", ADMIN,
+                "{\"name\":\"b64\",\"inputShape\":[3],\"labels\":[\"cat\",\"dog\"]}").statusCode()).isEqualTo(201);
+        String ok = Float32Base64.encode(new float[] {0.1f, -2.5f, 3e-7f});
+        String body = String.join("\n",
+                "{\"id\":\"b-1\",\"featuresBase64\":\"" + ok + "\",\"label\":\"cat\"}",
+                "{\"id\":\"b-2\",\"features\":[0.1,-2.5,3e-7],\"label\":\"cat\"}",
+                "{\"featuresBase64\":\"" + Float32Base64.encode(new float[] {1, 2}) + "\"}",
+                "{\"featuresBase64\":\"" + Float32Base64.encode(new float[] {1, Float.NaN, 2}) + "\"}",
+                "{\"featuresBase64\":\"%%%\"}",
+                "{\"featuresBase64\":[1,2,3]}",
+                "{\"features\":[1,2,3],\"featuresBase64\":\"" + ok + "\"}");
+        HttpResponse<String> response = http.send("POST", "/v1/streams/b64/samples", ADMIN, NDJSON, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(response.body()).contains("\"accepted\":2").contains("\"rejected\":5")
+                .contains("{\"index\":2,\"field\":\"featuresBase64\",\"reason\":\"expected 3 float32 values for "
+                        + "shape [3], got 2\"}")
+                .contains("\"index\":3,\"field\":\"featuresBase64[1]\",\"reason\":\"not a finite 32-bit float: NaN\"")
+                .contains("\"index\":4,\"field\":\"featuresBase64\",\"reason\":\"not base64 of float32 values")
+                .contains("\"index\":5,\"field\":\"featuresBase64\",\"reason\":\"featuresBase64 must be a base64 string")
+                .contains("\"index\":6,\"field\":\"featuresBase64\",\"reason\":\"give features or featuresBase64, not both\"");
+        Map<String, Sample> byId = TestTopics.read(infra.bootstrapServers(), Topics.samples("b64"), 2).stream()
+                .map(r -> codec.read(r.value(), Sample.class)).collect(Collectors.toMap(Sample::id, x -> x));
+        assertThat(byId.get("b-1").features()).containsExactly(0.1f, -2.5f, 3e-7f);
+        assertThat(byId.get("b-1").features()).isEqualTo(byId.get("b-2").features());
     }
 
     @Test

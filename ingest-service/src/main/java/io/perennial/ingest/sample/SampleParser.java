@@ -1,5 +1,6 @@
 package io.perennial.ingest.sample;
 
+import io.perennial.contracts.Float32Base64;
 import io.perennial.contracts.events.SampleEvents.Sample;
 import io.perennial.contracts.events.StreamSpec;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Two body formats: a JSON array of records, or NDJSON (one record per line). In NDJSON a malformed line is one
  * bad record and parsing continues with the next line; in a JSON array a syntax error ends the body, because nothing
  * after it can be located reliably. Each record is {@code {"id", "features", "label", "timestamp", "attributes"}};
- * features are flat or nested to match the stream's input shape and must be finite 32-bit floats.
+ * features are flat or nested to match the stream's input shape and must be finite 32-bit floats, or given instead
+ * as {@code featuresBase64} (little-endian float32, the form predict also accepts), which skips decimal parsing.
  */
 public final class SampleParser {
 
@@ -215,9 +217,15 @@ public final class SampleParser {
                         id = p.getString();
                     }
                 }
-                case "features" -> {
-                    hasFeatures = true;
-                    error = parseFeatures(p, value, index);
+                case "features", "featuresBase64" -> {
+                    if (hasFeatures) {
+                        p.skipChildren();
+                        error = new RecordError(index, name, "give features or featuresBase64, not both");
+                    } else {
+                        hasFeatures = true;
+                        error = name.equals("features") ? parseFeatures(p, value, index)
+                                : decodeFeatures(p, value, index);
+                    }
                 }
                 case "label" -> {
                     if (value == JsonToken.VALUE_NULL) {
@@ -299,6 +307,33 @@ public final class SampleParser {
         }
         sink.accept(index, new Sample(id, buffer.clone(), label, timestamp == null ? Instant.now() : timestamp,
                 attributes));
+    }
+
+    /** Reads base64 little-endian float32 features (as predict accepts them) into {@link #buffer}. */
+    private RecordError decodeFeatures(JsonParser p, JsonToken value, int index) {
+        if (value != JsonToken.VALUE_STRING) {
+            p.skipChildren();
+            return new RecordError(index, "featuresBase64", "featuresBase64 must be a base64 string of little-endian "
+                    + "float32 values");
+        }
+        float[] values;
+        try {
+            values = Float32Base64.decode(p.getString());
+        } catch (IllegalArgumentException ex) {
+            return new RecordError(index, "featuresBase64", "not base64 of float32 values: "
+                    + abbreviate(String.valueOf(ex.getMessage())));
+        }
+        if (values.length != featureCount) {
+            return new RecordError(index, "featuresBase64", "expected " + featureCount + " float32 values for shape "
+                    + spec.inputShape() + ", got " + values.length);
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                return new RecordError(index, "featuresBase64[" + i + "]", "not a finite 32-bit float: " + values[i]);
+            }
+        }
+        System.arraycopy(values, 0, buffer, 0, featureCount);
+        return null;
     }
 
     /** Reads features into {@link #buffer}, flat or nested to the stream's shape. */

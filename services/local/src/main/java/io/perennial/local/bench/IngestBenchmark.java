@@ -63,6 +63,8 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * configured as ingest's;</li>
  * <li>(b) REST: NDJSON batches of 1,000 records of a 32-feature stream from concurrent senders ({@code --senders},
  * default 8), each batch answered only after the broker acknowledged it;</li>
+ * <li>(b') the same with the features as {@code featuresBase64} (little-endian float32), which skips decimal
+ * parsing;</li>
  * <li>(c) Kafka ingest: raw records on {@code perennial.ingest.bench}, validated and forwarded transactionally,
  * measured as the forwarder draining a backlog written while it was paused;</li>
  * <li>(c') the same while the external producer writes, from its first send to the last forwarded record.</li>
@@ -113,6 +115,7 @@ public final class IngestBenchmark {
                 // Warm up the JIT of every path (the broker's too) before measuring any of them.
                 // Per-request code (HTTP, security) runs once per 1,000 records: it needs the full count to be compiled.
                 rest(base, auth, bodies(records, 7), senders);
+                rest(base, auth, asBase64(bodies(records / 2, 19)), senders);
                 producerPerformance(broker.bootstrapServers(), records);
                 MessageListenerContainer forwarder = ingest.getBean(KafkaListenerEndpointRegistry.class)
                         .getListenerContainer("ingest-forwarder");
@@ -132,6 +135,7 @@ public final class IngestBenchmark {
                     results.add(raws.get(1));
                     results.add(rawSamples(broker.bootstrapServers(), ingest.getBean(EventCodec.class), records));
                     results.add(rest(base, auth, bodies(records, 11), senders));
+                    results.add(rest(base, auth, asBase64(bodies(records, 17)), senders));
                     floor = parseAndEncodeFloor(ingest, bodies(records, 13));
                     results.add(kafkaBacklog(admin, broker.bootstrapServers(), forwarder, kafkaValues(records, 23)));
                     results.add(kafkaLive(admin, broker.bootstrapServers(), kafkaValues(records, 29)));
@@ -244,6 +248,31 @@ public final class IngestBenchmark {
         return bodies;
     }
 
+    /** The same records with their features as {@code featuresBase64} (little-endian float32). */
+    private static List<byte[]> asBase64(List<byte[]> bodies) {
+        java.util.Map<byte[], byte[]> converted = new java.util.IdentityHashMap<>();
+        tools.jackson.databind.json.JsonMapper mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+        List<byte[]> out = new ArrayList<>();
+        for (byte[] body : bodies) {
+            out.add(converted.computeIfAbsent(body, b -> {
+                StringBuilder sb = new StringBuilder();
+                for (String line : new String(b, StandardCharsets.UTF_8).split("\n")) {
+                    tools.jackson.databind.node.ObjectNode record = (tools.jackson.databind.node.ObjectNode) mapper
+                            .readTree(line);
+                    float[] features = new float[FEATURES];
+                    for (int f = 0; f < FEATURES; f++) {
+                        features[f] = record.get("features").get(f).floatValue();
+                    }
+                    record.remove("features");
+                    record.put("featuresBase64", io.perennial.contracts.Float32Base64.encode(features));
+                    sb.append(mapper.writeValueAsString(record)).append('\n');
+                }
+                return sb.toString().getBytes(StandardCharsets.UTF_8);
+            }));
+        }
+        return out;
+    }
+
     /** {@code String.format("%.4f")} without its cost: the load generator writes millions of these. */
     static void appendFixed4(StringBuilder sb, double value) {
         long scaled = Math.round(value * 10_000);
@@ -257,6 +286,8 @@ public final class IngestBenchmark {
     }
 
     private static Result rest(URI base, String auth, List<byte[]> bodies, int senders) throws Exception {
+        boolean base64 = new String(bodies.get(0), 0, Math.min(200, bodies.get(0).length), StandardCharsets.UTF_8)
+                .contains("featuresBase64");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();
@@ -297,7 +328,8 @@ public final class IngestBenchmark {
         pool.shutdown();
         List<Double> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        return new Result("(b) REST NDJSON, 1,000 x 32 features, " + senders + " senders", accepted.get(),
+        return new Result((base64 ? "(b') REST NDJSON, 1,000 x 32 features as featuresBase64, "
+                : "(b) REST NDJSON, 1,000 x 32 features, ") + senders + " senders", accepted.get(),
                 bytes.get(), seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), cpu.stop());
     }
 
@@ -511,7 +543,7 @@ public final class IngestBenchmark {
                 + "(target < 1024).%n"
                 + "Latencies of (b) are per request of 1,000 records; (a)'s are per record.%n",
                 verdict(results.get(2).recordsPerSecond() / raw.recordsPerSecond(), 0.5),
-                verdict(results.get(3).recordsPerSecond() / raw.recordsPerSecond(), 0.7), peakJvm / (1024 * 1024)));
+                verdict(results.get(4).recordsPerSecond() / raw.recordsPerSecond(), 0.7), peakJvm / (1024 * 1024)));
         double ceiling = Runtime.getRuntime().availableProcessors() * 1e6 / floor;
         b.append(String.format(Locale.ROOT, "Floor: parsing, validating and encoding the records of (b) alone, on one "
                 + "thread with no HTTP and no Kafka, takes %.1f ms CPU per 1,000 records (%.1f for all of (a), broker "
