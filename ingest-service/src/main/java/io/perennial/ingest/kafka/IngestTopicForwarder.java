@@ -83,7 +83,6 @@ public class IngestTopicForwarder {
 
     /** Forwards the records of one stream within one poll. */
     private final class StreamForwarder implements SampleParser.Sink {
-        private final String stream;
         private final String topic;
         private final KafkaEvents.HeaderTemplate headers;
         private final SampleParser parser;
@@ -91,7 +90,6 @@ public class IngestTopicForwarder {
         private ConsumerRecord<String, byte[]> current;
 
         StreamForwarder(String stream, StreamSpec spec) {
-            this.stream = stream;
             this.topic = Topics.samples(stream);
             this.headers = KafkaEvents.template(source, SampleEvents.SAMPLE_TYPE, stream);
             this.parser = new SampleParser(mapper, spec, 1, Integer.MAX_VALUE, () -> {

@@ -74,6 +74,75 @@ public final class Distributions {
         return regularizedGammaQ(k / 2, x / 2);
     }
 
+    /**
+     * Survival function of Snedecor's F distribution with {@code d1} and {@code d2} degrees of freedom:
+     * \( P(F > f) = I_{d_2/(d_2 + d_1 f)}(d_2/2, d_1/2) \).
+     */
+    public static double fSurvival(double f, double d1, double d2) {
+        if (Double.isNaN(f) || d1 <= 0 || d2 <= 0) {
+            return Double.NaN;
+        }
+        if (f <= 0) {
+            return 1.0;
+        }
+        return regularizedBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
+    }
+
+    /**
+     * The regularized incomplete beta function \( I_x(a, b) \), by Lentz's continued fraction on whichever of
+     * \( x \) and \( 1 - x \) converges fast (Numerical Recipes 3rd ed. §6.4).
+     */
+    public static double regularizedBeta(double x, double a, double b) {
+        if (Double.isNaN(x) || a <= 0 || b <= 0) {
+            return Double.NaN;
+        }
+        if (x <= 0) {
+            return 0.0;
+        }
+        if (x >= 1) {
+            return 1.0;
+        }
+        double front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
+        if (x < (a + 1) / (a + b + 2)) {
+            return clamp(front * betaContinuedFraction(x, a, b) / a);
+        }
+        return clamp(1 - front * betaContinuedFraction(1 - x, b, a) / b);
+    }
+
+    private static double betaContinuedFraction(double x, double a, double b) {
+        double tiny = 1e-300;
+        double qab = a + b;
+        double qap = a + 1;
+        double qam = a - 1;
+        double c = 1;
+        double d = 1 - qab * x / qap;
+        d = Math.abs(d) < tiny ? tiny : d;
+        d = 1 / d;
+        double h = d;
+        for (int m = 1; m <= 10_000; m++) {
+            int m2 = 2 * m;
+            double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+            d = 1 + aa * d;
+            d = Math.abs(d) < tiny ? tiny : d;
+            c = 1 + aa / c;
+            c = Math.abs(c) < tiny ? tiny : c;
+            d = 1 / d;
+            h *= d * c;
+            aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+            d = 1 + aa * d;
+            d = Math.abs(d) < tiny ? tiny : d;
+            c = 1 + aa / c;
+            c = Math.abs(c) < tiny ? tiny : c;
+            d = 1 / d;
+            double del = d * c;
+            h *= del;
+            if (Math.abs(del - 1) < 1e-15) {
+                break;
+            }
+        }
+        return h;
+    }
+
     /** Survival function of the standard normal distribution. */
     public static double normalSurvival(double z) {
         return 0.5 * erfc(z / Math.sqrt(2));

@@ -1,9 +1,12 @@
 package io.perennial.local.bench;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.perennial.client.PerennialClient;
+import io.perennial.contracts.Float32Base64;
 import io.perennial.contracts.SampleIds;
 import io.perennial.contracts.Topics;
 import io.perennial.contracts.events.EventCodec;
+import io.perennial.contracts.events.SampleEvents;
 import io.perennial.contracts.events.SampleEvents.Sample;
 import io.perennial.contracts.events.StreamSpec;
 import io.perennial.embedded.FreePorts;
@@ -17,8 +20,11 @@ import io.perennial.local.ProcessMemory;
 import io.perennial.support.kafka.KafkaEvents;
 import io.perennial.support.security.ApiKeyService;
 import io.perennial.support.service.PerennialServices;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,9 +33,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,6 +64,8 @@ import org.apache.kafka.tools.ProducerPerformance;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code ./perennial bench ingest}: the ingest paths against Kafka's own ceiling, in one run on one broker.
@@ -131,7 +143,7 @@ public final class IngestBenchmark {
                     for (int run = 0; run < 3; run++) {
                         raws.add(producerPerformance(broker.bootstrapServers(), records));
                     }
-                    raws.sort(java.util.Comparator.comparingDouble(Result::recordsPerSecond));
+                    raws.sort(Comparator.comparingDouble(Result::recordsPerSecond));
                     results.add(raws.get(1));
                     results.add(rawSamples(broker.bootstrapServers(), ingest.getBean(EventCodec.class), records));
                     results.add(rest(base, auth, bodies(records, 11), senders));
@@ -141,7 +153,7 @@ public final class IngestBenchmark {
                     results.add(kafkaLive(admin, broker.bootstrapServers(), kafkaValues(records, 29)));
                 }
                 memory.stopSampling();
-                var perTransaction = ingest.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                var perTransaction = ingest.getBean(MeterRegistry.class)
                         .find("perennial.ingest.forwarder.transaction.records").summary();
                 System.out.printf(Locale.ROOT, "forwarder: %,d transactions, %.0f records each on average, at most %.0f%n",
                         perTransaction.count(), perTransaction.mean(), perTransaction.max());
@@ -250,21 +262,21 @@ public final class IngestBenchmark {
 
     /** The same records with their features as {@code featuresBase64} (little-endian float32). */
     private static List<byte[]> asBase64(List<byte[]> bodies) {
-        java.util.Map<byte[], byte[]> converted = new java.util.IdentityHashMap<>();
-        tools.jackson.databind.json.JsonMapper mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+        Map<byte[], byte[]> converted = new IdentityHashMap<>();
+        JsonMapper mapper = JsonMapper.builder().build();
         List<byte[]> out = new ArrayList<>();
         for (byte[] body : bodies) {
             out.add(converted.computeIfAbsent(body, b -> {
                 StringBuilder sb = new StringBuilder();
                 for (String line : new String(b, StandardCharsets.UTF_8).split("\n")) {
-                    tools.jackson.databind.node.ObjectNode record = (tools.jackson.databind.node.ObjectNode) mapper
+                    ObjectNode record = (ObjectNode) mapper
                             .readTree(line);
                     float[] features = new float[FEATURES];
                     for (int f = 0; f < FEATURES; f++) {
                         features[f] = record.get("features").get(f).floatValue();
                     }
                     record.remove("features");
-                    record.put("featuresBase64", io.perennial.contracts.Float32Base64.encode(features));
+                    record.put("featuresBase64", Float32Base64.encode(features));
                     sb.append(mapper.writeValueAsString(record)).append('\n');
                 }
                 return sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -340,7 +352,7 @@ public final class IngestBenchmark {
     private static double parseAndEncodeFloor(ConfigurableApplicationContext ingest, List<byte[]> bodies) {
         StreamSpec spec = ingest.getBean(StreamCatalog.class).require("bench");
         EventCodec codec = ingest.getBean(EventCodec.class);
-        tools.jackson.databind.json.JsonMapper mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+        JsonMapper mapper = JsonMapper.builder().build();
         long[] encoded = new long[1];
         SampleParser.Sink sink = new SampleParser.Sink() {
             @Override
@@ -353,14 +365,14 @@ public final class IngestBenchmark {
                 throw new IllegalStateException("benchmark record rejected: " + error);
             }
         };
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpu = 0;
         int records = 0;
         for (int pass = 0; pass < 2; pass++) {
             long start = threads.getCurrentThreadCpuTime();
             for (byte[] body : bodies) {
                 new SampleParser(mapper, spec, BATCH, 1 << 20, SampleIds::next)
-                        .parseNdjson(new java.io.ByteArrayInputStream(body), sink);
+                        .parseNdjson(new ByteArrayInputStream(body), sink);
             }
             cpu = threads.getCurrentThreadCpuTime() - start;
             records = bodies.size() * BATCH;
@@ -435,10 +447,10 @@ public final class IngestBenchmark {
                 features[f] = Math.round(random.nextGaussian() * 10_000) / 10_000f;
             }
             ids.add(SampleIds.next());
-            values.add(codec.encode(new Sample(ids.get(i), features, "a", java.time.Instant.now(), Map.of())));
+            values.add(codec.encode(new Sample(ids.get(i), features, "a", Instant.now(), Map.of())));
         }
         KafkaEvents.HeaderTemplate headers = KafkaEvents.template(URI.create("/perennial/ingest-service"),
-                io.perennial.contracts.events.SampleEvents.SAMPLE_TYPE, "bench");
+                SampleEvents.SAMPLE_TYPE, "bench");
         AtomicLong failed = new AtomicLong();
         long bytes = 0;
         CpuAccount cpu = CpuAccount.start(IngestBenchmark::component);
@@ -447,7 +459,7 @@ public final class IngestBenchmark {
                 "client.id", "bench-raw-samples", "acks", "all", "enable.idempotence", true, "linger.ms", 5,
                 "batch.size", 262144, "compression.type", "lz4", "buffer.memory", 128L * 1024 * 1024),
                 new StringSerializer(), new ByteArraySerializer())) {
-            java.time.Instant now = java.time.Instant.now();
+            Instant now = Instant.now();
             for (int i = 0; i < records; i++) {
                 byte[] value = values.get(i % values.size());
                 String id = ids.get(i % ids.size());
@@ -512,7 +524,7 @@ public final class IngestBenchmark {
     }
 
     private static long endOffsets(Admin admin, String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                 .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
         return admin.listOffsets(request).all().get().values().stream().mapToLong(i -> i.offset()).sum();
