@@ -282,5 +282,9 @@ class SampleIngestIT {
         assertThat(TestTopics.read(infra.bootstrapServers(), Topics.samples("backlog"), 3001)).hasSize(3001);
         assertThat(meters.get("perennial.ingest.forwarder.transaction.records").summary().max())
                 .isGreaterThan(500);
+        // The forwarder's own consumer factory keeps Spring Boot's Kafka client metrics: one of its consumers
+        // reports the backlog it consumed.
+        assertThat(meters.find("kafka.consumer.fetch.manager.records.consumed.total").functionCounters())
+                .anySatisfy(consumed -> assertThat(consumed.count()).isGreaterThanOrEqualTo(3000));
     }
 }

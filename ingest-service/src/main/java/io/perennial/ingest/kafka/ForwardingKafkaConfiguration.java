@@ -74,8 +74,12 @@ class ForwardingKafkaConfiguration {
         config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 256 * 1024);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
-        factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(config, consumers.getKeyDeserializer(),
-                consumers.getValueDeserializer()));
+        DefaultKafkaConsumerFactory<String, byte[]> forwarderConsumers = new DefaultKafkaConsumerFactory<>(config,
+                consumers.getKeyDeserializer(), consumers.getValueDeserializer());
+        // Keep what Spring Boot attached to its factory (the Micrometer listener that publishes client metrics).
+        consumers.getListeners().forEach(forwarderConsumers::addListener);
+        consumers.getPostProcessors().forEach(forwarderConsumers::addPostProcessor);
+        factory.setConsumerFactory(forwarderConsumers);
         factory.setBatchListener(true);
         factory.setConcurrency(properties.getForwarderConcurrency());
         factory.getContainerProperties().setKafkaAwareTransactionManager(forwarding.transactions());
