@@ -102,6 +102,26 @@ class PromotionIT {
         assertThat(JSON.readTree(http.get("/v1/models/evals/versions/2/evaluations", ADMIN).body())).hasSize(1);
     }
 
+    /** An uploaded base has no report: as the first version to serve it passes a gate without an accuracy floor. */
+    @Test
+    void theFirstVersionToServeNeedsNoReportUnlessTheGateSetsAnAccuracyFloor() {
+        TestHttp http = new TestHttp(port);
+        String operator = TestHttp.bearer(apiKeys.issue("op-first", Role.OPERATOR, List.of(), null, "test").secret());
+        http.postJson("/v1/models", ADMIN, model("first"));
+        assertThat(http.send("PUT", "/v1/models/first/gate", ADMIN, "application/json",
+                "{\"maxNegativeFlipRate\":0.05,\"maxForgetting\":0.1}").statusCode()).isEqualTo(200);
+        http.postJson("/v1/models/first/versions", ADMIN, base());
+        HttpResponse<String> first = http.postJson("/v1/models/first/versions/1/promote", operator, "{}");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(JSON.readTree(first.body()).get("forced").asBoolean()).isFalse();
+
+        // Once something has served, a version without a report cannot show what it keeps.
+        http.postJson("/v1/models/first/versions", ADMIN, adapter(1, "s1"));
+        HttpResponse<String> second = http.postJson("/v1/models/first/versions/2/promote", operator, "{}");
+        assertProblem(second, 409);
+        assertThat(second.body()).contains("\"name\":\"evaluation\"");
+    }
+
     @Test
     void theGateRefusesWithTheFailedConditionsForceNeedsAReasonAndRollbackRestores(TestInfrastructure infra) {
         TestHttp http = new TestHttp(port);

@@ -53,6 +53,12 @@ public class AliasRepository {
                 model, version);
     }
 
+    /** Whether any version of the model has ever been production. */
+    public boolean anyServed(String model) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT exists(SELECT 1 FROM versions WHERE model = ? "
+                + "AND served_at IS NOT NULL)", Boolean.class, model));
+    }
+
     public GatePolicy policy(String model) {
         return jdbc.query("SELECT max_negative_flip_rate, max_forgetting, min_newest_accuracy, min_improvement "
                 + "FROM gate_policies WHERE model = ?", (rs, i) -> new GatePolicy((Double) rs.getObject(1),

@@ -65,7 +65,7 @@ public class AliasService {
     public GateEvaluator.Result check(String model, int version) {
         requireVersion(model, version);
         return GateEvaluator.evaluate(aliases.policy(model), evaluations.latest(model, version).orElse(null),
-                aliases.target(model, PRODUCTION).orElse(null));
+                aliases.target(model, PRODUCTION).orElse(null), !aliases.anyServed(model));
     }
 
     public Promotion promote(String model, int version, PromoteRequest request, String actor) {
@@ -89,7 +89,8 @@ public class AliasService {
                     throw ApiException.conflict("version " + version + " is already production");
                 }
                 Evaluation report = evaluations.latest(model, version).orElse(null);
-                GateEvaluator.Result gate = GateEvaluator.evaluate(aliases.policy(model), report, production);
+                GateEvaluator.Result gate = GateEvaluator.evaluate(aliases.policy(model), report, production,
+                        !aliases.anyServed(model));
                 if (!gate.passed() && !force) {
                     throw ApiException.conflict("version " + version + " of '" + model + "' fails the promotion gate: "
                             + String.join("; ", gate.failed().stream().map(GateEvaluator.Condition::detail).toList()))

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Evaluates a promotion gate on a candidate's latest evaluation report. Pure logic.
  *
- * <p>Conditions, in order: {@code evaluation} (a report exists; required only when the policy has thresholds),
+ * <p>Conditions, in order: {@code evaluation} (a report exists; required only when the policy has thresholds, and not
+ * for the first version ever to serve unless the policy sets an accuracy floor),
  * {@code serving-version} (the report's flip rates were measured against the version serving now: a report made
  * against an older production is stale), then one condition per threshold. Flip-rate conditions pass when nothing
  * is serving yet (there is nothing to break).
@@ -31,12 +32,22 @@ public final class GateEvaluator {
     private GateEvaluator() {
     }
 
-    public static Result evaluate(GatePolicy policy, Evaluation report, Integer production) {
+    /**
+     * @param production the version serving now, or null
+     * @param firstToServe no version of the model has ever served: flip rates, improvement and forgetting then have
+     *     nothing to be measured against, so a version without a report (an uploaded base) passes unless the gate
+     *     sets an accuracy floor, which only a report can show
+     */
+    public static Result evaluate(GatePolicy policy, Evaluation report, Integer production, boolean firstToServe) {
         List<Condition> out = new ArrayList<>();
         if (report == null) {
-            out.add(new Condition("evaluation", !policy.hasThresholds(), null, null, policy.hasThresholds()
-                    ? "the version has no evaluation report, and the model's gate has thresholds"
-                    : "no evaluation report; the model's gate has no thresholds"));
+            boolean vacuous = firstToServe && production == null && policy.minNewestAccuracy() == null;
+            out.add(new Condition("evaluation", !policy.hasThresholds() || vacuous, null, null,
+                    !policy.hasThresholds() ? "no evaluation report; the model's gate has no thresholds"
+                            : vacuous ? "no evaluation report; nothing has served yet, so there are no flip rates "
+                                    + "or forgetting to measure, and the gate sets no accuracy floor"
+                            : "the version has no evaluation report, and the model's gate has thresholds"
+                                    + (firstToServe ? " (min-newest-accuracy needs a report)" : "")));
             return new Result(out.stream().allMatch(Condition::passed), out);
         }
         boolean current = java.util.Objects.equals(report.servingVersion(), production);
