@@ -102,9 +102,9 @@ public final class BaseUpload {
     /**
      * Checks, uploads every file, registers the {@code base} version and, when asked, promotes it.
      *
-     * <p>An uploaded base has no evaluation report (the platform holds no data it was trained on), so a gate with
-     * thresholds refuses it ({@code evaluation}); {@code forceReason} promotes it past the gate, audited with that
-     * reason.
+     * <p>An uploaded base has no evaluation report (the platform holds no data it was trained on). The gate lets the
+     * first version ever to serve through without one unless it sets an accuracy floor; otherwise it refuses it
+     * ({@code evaluation}), and {@code forceReason} promotes it past the gate, audited with that reason.
      *
      * @param source recorded in the version's description (e.g. the directory and who uploaded it)
      * @param forceReason null to promote through the gate

@@ -132,8 +132,9 @@ final class UploadBaseCommand {
         }
         if (!result.promoted()) {
             err.println("perennial: version " + result.version() + " is registered but not promoted: "
-                    + result.detail() + ". An uploaded base has no evaluation on this stream; if the gate has "
-                    + "thresholds, promote it past the gate with --force-reason '<why>' (audited).");
+                    + result.detail() + ". An uploaded base has no evaluation on this stream: the gate refuses it "
+                    + "when it sets an accuracy floor or a version has served before; promote it past the gate with "
+                    + "--force-reason '<why>' (audited).");
             return 1;
         }
         out.println("Promoted: version " + result.version() + " serves '" + options.stream()
