@@ -91,6 +91,8 @@ public final class IngestBenchmark {
     private static final int FEATURES = 32;
     private static final int BATCH = 1000;
     private static final int DISTINCT_BODIES = 32;
+    private static final String REST = "(b) REST NDJSON, 1,000 x 32 features";
+    private static final String REST_BASE64 = "(b') REST NDJSON, 1,000 x 32 features as featuresBase64";
 
     public static void main(String[] args) throws Exception {
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
@@ -126,8 +128,8 @@ public final class IngestBenchmark {
                         List.of("samples:write:bench"), null, "bench").secret();
                 // Warm up the JIT of every path (the broker's too) before measuring any of them.
                 // Per-request code (HTTP, security) runs once per 1,000 records: it needs the full count to be compiled.
-                rest(base, auth, bodies(records, 7), senders);
-                rest(base, auth, asBase64(bodies(records / 2, 19)), senders);
+                rest(base, auth, REST, bodies(records, 7), senders);
+                rest(base, auth, REST_BASE64, asBase64(bodies(records / 2, 19)), senders);
                 producerPerformance(broker.bootstrapServers(), records);
                 MessageListenerContainer forwarder = ingest.getBean(KafkaListenerEndpointRegistry.class)
                         .getListenerContainer("ingest-forwarder");
@@ -146,8 +148,8 @@ public final class IngestBenchmark {
                     raws.sort(Comparator.comparingDouble(Result::recordsPerSecond));
                     results.add(raws.get(1));
                     results.add(rawSamples(broker.bootstrapServers(), ingest.getBean(EventCodec.class), records));
-                    results.add(rest(base, auth, bodies(records, 11), senders));
-                    results.add(rest(base, auth, asBase64(bodies(records, 17)), senders));
+                    results.add(rest(base, auth, REST, bodies(records, 11), senders));
+                    results.add(rest(base, auth, REST_BASE64, asBase64(bodies(records, 17)), senders));
                     floor = parseAndEncodeFloor(ingest, bodies(records, 13));
                     results.add(kafkaBacklog(admin, broker.bootstrapServers(), forwarder, kafkaValues(records, 23)));
                     results.add(kafkaLive(admin, broker.bootstrapServers(), kafkaValues(records, 29)));
@@ -297,9 +299,8 @@ public final class IngestBenchmark {
         sb.append("0000", 0, 4 - fraction.length()).append(fraction);
     }
 
-    private static Result rest(URI base, String auth, List<byte[]> bodies, int senders) throws Exception {
-        boolean base64 = new String(bodies.get(0), 0, Math.min(200, bodies.get(0).length), StandardCharsets.UTF_8)
-                .contains("featuresBase64");
+    private static Result rest(URI base, String auth, String name, List<byte[]> bodies, int senders)
+            throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();
@@ -340,8 +341,7 @@ public final class IngestBenchmark {
         pool.shutdown();
         List<Double> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        return new Result((base64 ? "(b') REST NDJSON, 1,000 x 32 features as featuresBase64, "
-                : "(b) REST NDJSON, 1,000 x 32 features, ") + senders + " senders", accepted.get(),
+        return new Result(name + ", " + senders + " senders", accepted.get(),
                 bytes.get(), seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), cpu.stop());
     }
 
@@ -537,12 +537,18 @@ public final class IngestBenchmark {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 
+    /** The result whose name starts with the path's label, e.g. {@code (b)}. */
+    private static Result path(List<Result> results, String label) {
+        return results.stream().filter(r -> r.name().startsWith(label + " ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no result for " + label));
+    }
+
     private static String table(int records, List<Result> results, long peakJvm, double floor) {
-        Result raw = results.get(0);
+        Result raw = path(results, "(a)");
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%n## Ingest benchmark (%,d records per path, one embedded broker, %d cores)%n%n",
                 records, Runtime.getRuntime().availableProcessors()));
-        Result payload = results.get(1);
+        Result payload = path(results, "(a')");
         b.append("| path | records/s | MB/s | p50 ms | p99 ms | records/s vs (a) | vs (a') |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
@@ -554,8 +560,9 @@ public final class IngestBenchmark {
                 + "peak resident memory of the JVM (broker + ingest-service + the benchmark's clients and data): %d MiB "
                 + "(target < 1024).%n"
                 + "Latencies of (b) are per request of 1,000 records; (a)'s are per record.%n",
-                verdict(results.get(2).recordsPerSecond() / raw.recordsPerSecond(), 0.5),
-                verdict(results.get(4).recordsPerSecond() / raw.recordsPerSecond(), 0.7), peakJvm / (1024 * 1024)));
+                verdict(path(results, "(b)").recordsPerSecond() / raw.recordsPerSecond(), 0.5),
+                verdict(path(results, "(c)").recordsPerSecond() / raw.recordsPerSecond(), 0.7),
+                peakJvm / (1024 * 1024)));
         double ceiling = Runtime.getRuntime().availableProcessors() * 1e6 / floor;
         b.append(String.format(Locale.ROOT, "Floor: parsing, validating and encoding the records of (b) alone, on one "
                 + "thread with no HTTP and no Kafka, takes %.1f ms CPU per 1,000 records (%.1f for all of (a), broker "
