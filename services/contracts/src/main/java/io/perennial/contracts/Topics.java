@@ -44,9 +44,12 @@ public final class Topics {
     /** Model versions registered, evaluated, promoted, rolled back. Key: model. */
     public static final String REGISTRY = "perennial.registry";
 
+    /** What the adaptation loop decided on each alarm, its remedy attempts and stuck regimes. Key: stream. */
+    public static final String ADAPTATION = "perennial.adaptation";
+
     /** The platform-wide topics that exist independently of any stream. */
     public static final List<String> PLATFORM_TOPICS =
-            List.of(DLQ, STREAMS, LABELS, PREDICTIONS, DRIFT, JOBS, JOB_EVENTS, REGISTRY);
+            List.of(DLQ, STREAMS, LABELS, PREDICTIONS, DRIFT, JOBS, JOB_EVENTS, REGISTRY, ADAPTATION);
 
     private Topics() {
     }

@@ -1,6 +1,9 @@
 package io.perennial.contracts.events;
 
 import io.perennial.contracts.Topics;
+import io.perennial.contracts.events.AdaptationEvents.AdaptationAttempted;
+import io.perennial.contracts.events.AdaptationEvents.AdaptationDecided;
+import io.perennial.contracts.events.AdaptationEvents.AdaptationStuck;
 import io.perennial.contracts.events.DriftEvents.DriftDetected;
 import io.perennial.contracts.events.DriftEvents.DriftResolved;
 import io.perennial.contracts.events.JobEvents.JobRequested;
@@ -60,11 +63,19 @@ public final class EventTypes {
             new EventType<>("io.perennial.production.rolled-back", Topics.REGISTRY, "model",
                     ProductionRolledBack.class);
 
+    public static final EventType<AdaptationDecided> ADAPTATION_DECIDED =
+            new EventType<>("io.perennial.adaptation.decided", Topics.ADAPTATION, "stream", AdaptationDecided.class);
+    public static final EventType<AdaptationAttempted> ADAPTATION_ATTEMPTED =
+            new EventType<>("io.perennial.adaptation.attempted", Topics.ADAPTATION, "stream",
+                    AdaptationAttempted.class);
+    public static final EventType<AdaptationStuck> ADAPTATION_STUCK =
+            new EventType<>("io.perennial.adaptation.stuck", Topics.ADAPTATION, "stream", AdaptationStuck.class);
+
     /** Every event type. */
     public static final List<EventType<?>> ALL = List.of(STREAM_CREATED, STREAM_UPDATED, STREAM_DELETED,
             LABEL_ASSIGNED, PREDICTION_SERVED, DRIFT_DETECTED, DRIFT_RESOLVED, JOB_REQUESTED, JOB_STATUS,
             MODEL_CREATED, VERSION_REGISTERED, ALIAS_MOVED, VERSION_EVALUATED, VERSION_PROMOTED,
-            PRODUCTION_ROLLED_BACK, ALIAS_REMOVED);
+            PRODUCTION_ROLLED_BACK, ALIAS_REMOVED, ADAPTATION_DECIDED, ADAPTATION_ATTEMPTED, ADAPTATION_STUCK);
 
     private static final Map<String, EventType<?>> BY_TYPE =
             ALL.stream().collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));

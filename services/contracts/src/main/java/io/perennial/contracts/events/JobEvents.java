@@ -9,8 +9,22 @@ public final class JobEvents {
     private JobEvents() {
     }
 
-    /** What a job does. */
-    public enum JobKind { TRAIN_BASE, TRAIN_ADAPTER, MERGE, EVALUATE }
+    /**
+     * What a job does.
+     *
+     * <ul>
+     *   <li>{@code TRAIN_BASE}, {@code TRAIN_ADAPTER}, {@code MERGE}: register a new version.</li>
+     *   <li>{@code ASSESS}: reads the post-alarm window, trains nothing and registers nothing; its succeeded report
+     *   carries the evidence ({@link JobStatus#result()}) that trainer-service decides on.</li>
+     *   <li>{@code PRIOR_CORRECT}: a new version whose regime's class priors are re-estimated (a logit bias, no
+     *   adapter).</li>
+     *   <li>{@code RESTORE}: a new version that routes an archived regime to its adapter again.</li>
+     *   <li>{@code ARCHIVE}: a new version with regimes taken out of routing; their adapters and descriptors stay in
+     *   the version, so a recurrence can restore them.</li>
+     *   <li>{@code EVALUATE}: reserved, not run by any worker.</li>
+     * </ul>
+     */
+    public enum JobKind { TRAIN_BASE, TRAIN_ADAPTER, MERGE, EVALUATE, ASSESS, PRIOR_CORRECT, RESTORE, ARCHIVE }
 
     /**
      * Work for a gpu-worker. The training window is given by Kafka offsets only: workers read nothing else.
@@ -37,9 +51,18 @@ public final class JobEvents {
      * @param message failure reason or free text
      * @param retryable for failed events: whether another attempt can succeed (false for example when the data
      *     aged out of retention or the job is malformed); null means retryable
+     * @param result for succeeded jobs that register no version ({@code ASSESS}): what the job found; else null
      */
     public record JobStatus(String jobId, int attempt, Phase phase, String worker, Long step, Long totalSteps,
-            Double loss, Double samplesPerSecond, Integer version, String message, Instant at, Boolean retryable) {
+            Double loss, Double samplesPerSecond, Integer version, String message, Instant at, Boolean retryable,
+            Map<String, Object> result) {
+
+        /** A report without a result. */
+        public JobStatus(String jobId, int attempt, Phase phase, String worker, Long step, Long totalSteps,
+                Double loss, Double samplesPerSecond, Integer version, String message, Instant at, Boolean retryable) {
+            this(jobId, attempt, phase, worker, step, totalSteps, loss, samplesPerSecond, version, message, at,
+                    retryable, null);
+        }
 
         /** A report whose failure, if any, may be retried. */
         public JobStatus(String jobId, int attempt, Phase phase, String worker, Long step, Long totalSteps,
