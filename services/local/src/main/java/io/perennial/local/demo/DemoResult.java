@@ -32,9 +32,23 @@ public record DemoResult(String dataset, String note, String stream, double seco
      * @param frozenAccuracy accuracy of the base model that never adapted, over the regime
      * @param secondsToAlarm first shifted sample to the first alarm
      * @param secondsToPromotion first shifted sample to the promotion of the regime's adapter
+     * @param attempts what the platform tried during the regime, one line per job (kind, segment, state, and the
+     *     gate's verdict), so a regime that never adapted says why
+     * @param expectsAdaptation whether the stretch should have been answered with a new production version
      */
     public record RegimeResult(String name, double start, Double accuracyBefore, Double accuracyAfter,
-            Double frozenAccuracy, Double secondsToAlarm, Double secondsToPromotion, Integer version) {
+            Double frozenAccuracy, Double secondsToAlarm, Double secondsToPromotion, Integer version,
+            List<String> attempts, boolean expectsAdaptation) {
+
+        /** Whether the platform put a new version into production for this regime (the first regime: any). */
+        public boolean adapted() {
+            return version != null;
+        }
+    }
+
+    /** The shifted regimes that should have adapted and never got a version of their own into production. */
+    public List<RegimeResult> unadapted() {
+        return regimes.stream().filter(r -> r.expectsAdaptation() && !r.adapted()).toList();
     }
 
     /**
