@@ -270,7 +270,7 @@ public final class PerennialCli {
                                   stream's input shape and labels first; --promote makes it serve, and the
                                   trainer then grows adapters on it instead of training its own base. Uses
                                   PERENNIAL_API_KEY (operator) or the running stack's service token.
-                  bench <name>    run a benchmark: continual, ingest, drift, registry, predict (each takes --quick)
+                  bench <name>    run a benchmark: continual, ingest, drift, registry, predict, lifelong (each takes --quick)
                   test            run the test suite (same as ./mvnw verify)
                   help            this text
 

@@ -38,7 +38,8 @@ public record DemoData(String dataset, String note, List<String> labels, List<Re
         }
     }
 
-    private static final List<String> FASHION = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal",
+    /** Fashion-MNIST's class names in class-index order. */
+    public static final List<String> FASHION_LABELS = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal",
             "shirt", "sneaker", "bag", "ankle-boot");
 
     /** The shifts in order: upright, rotated, noisy, rotated further. */
@@ -71,7 +72,7 @@ public record DemoData(String dataset, String note, List<String> labels, List<Re
             train = split.train();
             test = split.test();
             dataset = "Fashion-MNIST";
-            labels = FASHION;
+            labels = FASHION_LABELS;
         } else {
             TrainTestSplit split = UciDigits.split(0.3, 7);
             train = split.train();
@@ -100,7 +101,8 @@ public record DemoData(String dataset, String note, List<String> labels, List<Re
         return all.range(from, Math.min(all.size(), from + size));
     }
 
-    static LabeledData flat(LabeledData d) {
+    /** The samples as flat feature vectors, as the stream declares them. */
+    public static LabeledData flat(LabeledData d) {
         return d.sampleShape().length == 1 ? d : d.reshape(d.featureSize());
     }
 

@@ -1,5 +1,7 @@
 package io.perennial.local.demo;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -12,7 +14,7 @@ import java.util.List;
  * @param matrixSegments columns (segments)
  * @param matrix accuracy per version and segment (null: not measured)
  */
-public record DemoResult(String dataset, String note, String stream, double seconds, List<Point> points,
+public record DemoResult(String dataset, String note, String stream, Instant startedAt, double seconds, List<Point> points,
         List<Event> events, List<RegimeResult> regimes, List<Integer> matrixVersions, List<String> matrixSegments,
         List<List<Double>> matrix, List<Breakdown> breakdowns) {
 
@@ -44,6 +46,11 @@ public record DemoResult(String dataset, String note, String stream, double seco
         public boolean adapted() {
             return version != null;
         }
+    }
+
+    /** Seconds from the run's start to {@code instant}, the time axis of points and events. */
+    public double at(Instant instant) {
+        return Duration.between(startedAt, instant).toMillis() / 1000.0;
     }
 
     /** The shifted regimes that should have adapted and never got a version of their own into production. */

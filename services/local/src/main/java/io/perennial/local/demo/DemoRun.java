@@ -104,7 +104,7 @@ public final class DemoRun {
     private void setUp() throws InterruptedException {
         Map<String, Object> policy = PlatformApi.map("baseWindow", options.baseWindow(), "minSamplesAfterDrift",
                 options.minSamplesAfterDrift(), "probeEvery", 5, "baseEpochs", options.baseEpochs(), "adapterEpochs",
-                options.adapterEpochs(), "autoPromote", true);
+                options.adapterEpochs(), "maxAdapters", options.maxAdapters(), "autoPromote", true);
         api.post("ingest-service", "/v1/streams", PlatformApi.map("name", options.stream(), "inputShape",
                 List.of(data.featureCount()), "labels", data.labels(), "labelRequired", true, "partitions", 1,
                 "policy", policy)).require("creating stream " + options.stream());
@@ -403,7 +403,7 @@ public final class DemoRun {
                 matrix.add(values);
             });
         }
-        return new DemoResult(data.dataset(), data.note(), options.stream(), now(), List.copyOf(points),
+        return new DemoResult(data.dataset(), data.note(), options.stream(), startInstant, now(), List.copyOf(points),
                 List.copyOf(events), regimes, versions, segments, matrix, breakdowns);
     }
 
