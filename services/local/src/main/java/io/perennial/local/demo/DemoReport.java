@@ -118,6 +118,11 @@ public final class DemoReport {
 
     /** Accuracy over time: serving (blue) and frozen base (grey), alarms (red) and promotions (green). */
     public static BufferedImage chart(DemoResult r) {
+        return chart(r, "Perennial demo: accuracy on the current regime's held-out samples (" + r.dataset() + ")");
+    }
+
+    /** The same chart under another title. */
+    public static BufferedImage chart(DemoResult r, String title) {
         Frame f = frame(r);
         int w = f.width();
         int h = f.height();
@@ -179,7 +184,7 @@ public final class DemoReport {
         // Title and legend.
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("Perennial demo: accuracy on the current regime's held-out samples (" + r.dataset() + ")", left, 28);
+        g.drawString(title, left, 28);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         int ly = h - 22;
         legend(g, left, ly, new Color(30, 90, 200), "serving version");

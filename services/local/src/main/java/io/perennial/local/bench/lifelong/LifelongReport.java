@@ -104,7 +104,8 @@ final class LifelongReport {
 
     /** The demo's accuracy chart with each stretch's oracle, and a strip of the active set below it. */
     static BufferedImage timeline(LifelongResult r) {
-        BufferedImage top = DemoReport.chart(r.run());
+        BufferedImage top = DemoReport.chart(r.run(), "Lifelong benchmark: serving accuracy on the current stretch's "
+                + "held-out samples (" + r.dataset() + ")");
         DemoReport.Frame f = DemoReport.frame(r.run());
         BufferedImage img = new BufferedImage(f.width(), f.height() + STRIP, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -131,7 +132,7 @@ final class LifelongReport {
         g.setStroke(new BasicStroke(1f));
         g.drawRect(f.left(), base - span, f.plotWidth(), span);
         g.drawString("adapters", 8, base - span / 2);
-        for (int k = 0; k <= max; k++) {
+        for (int k = 0; k <= max; k += Math.max(1, max / 4)) {
             g.drawString(String.valueOf(k), f.left() - 16, base - span * k / max + 4);
         }
         g.setColor(new Color(210, 50, 50));
