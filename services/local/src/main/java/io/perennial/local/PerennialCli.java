@@ -41,12 +41,7 @@ public final class PerennialCli {
             System.exit(2);
             return;
         }
-        // Several Spring applications share this JVM: logging is configured once, here, not by each of them.
-        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-        System.setProperty("PERENNIAL_LOG_DIR", config.logDir().toString());
-        // Tomcat logs through java.util.logging: route it to the same log file.
-        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
-        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        Stack.configureLogging(config.logDir());
         System.exit(new PerennialCli(config, System.out, System.err).run(List.of(args)));
     }
 

@@ -44,6 +44,17 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class Stack implements AutoCloseable {
 
+    /**
+     * Configures logging once for a JVM that runs several Spring applications: none of them configures it, logback
+     * writes to {@code logDir}, and Tomcat's java.util.logging goes to the same place instead of the terminal.
+     */
+    public static void configureLogging(Path logDir) {
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        System.setProperty("PERENNIAL_LOG_DIR", logDir.toString());
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+    }
+
     private static final Logger log = LoggerFactory.getLogger(Stack.class);
     private static final Map<String, Class<?>> APPLICATIONS = new LinkedHashMap<>();
 

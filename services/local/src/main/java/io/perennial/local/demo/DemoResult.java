@@ -22,7 +22,10 @@ public record DemoResult(String dataset, String note, String stream, Instant sta
     public record Point(double t, long sample, int regime, Integer version, Double accuracy, Double frozenAccuracy) {
     }
 
-    /** Something the platform did. {@code kind}: alarm, job, promotion. */
+    /**
+     * Something the platform did. {@code kind}: alarm, job, promotion (a version that answers a stretch), or
+     * consolidation (an archive or merge version that made room in the active set).
+     */
     public record Event(double t, String kind, String text, Integer version) {
     }
 

@@ -30,6 +30,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class DemoRun {
 
+    /** Version kinds that make room in the active set rather than answer a stretch. */
+    private static final Set<String> CONSOLIDATIONS = Set.of("archive", "merge");
+
     /** Gate: largest accuracy drop allowed on any older segment's probe. */
     public static final double GATE_MAX_FORGETTING = 0.05;
 
@@ -87,11 +90,10 @@ public final class DemoRun {
             for (int r = 0; r < data.regimes().size(); r++) {
                 currentRegime = r;
                 regimeStarts.add(now());
-                Integer servingAtStart = production;
                 DemoData.Regime regime = data.regimes().get(r);
                 view.event(String.format("▶ regime %d/%d: %s (%d samples%s)", r + 1, data.regimes().size(),
                         regime.name(), regime.quota(), regime.expectsAdaptation() ? ", then until adapted" : ""));
-                streamRegime(client, r, servingAtStart, total);
+                streamRegime(client, r, total);
             }
         } finally {
             watcher.halt();
@@ -143,7 +145,7 @@ public final class DemoRun {
         }
     }
 
-    private void streamRegime(PerennialClient client, int r, Integer servingAtStart, long total)
+    private void streamRegime(PerennialClient client, int r, long total)
             throws InterruptedException {
         DemoData.Regime stretch = data.regimes().get(r);
         LabeledData regime = stretch.stream();
@@ -157,8 +159,7 @@ public final class DemoRun {
         // that long after its adapter is promoted, or the next regime's samples would leak into the reference.
         long after = Math.max(options.afterSamples(), options.driftReference() + 2L * options.driftEvery());
         while (true) {
-            boolean adapted = r == 0 ? production != null
-                    : production != null && !production.equals(servingAtStart) && production > nz(servingAtStart);
+            boolean adapted = r == 0 ? production != null : answer(regimeStarts.get(r), Double.MAX_VALUE) != null;
             if (adapted && afterAdapted < 0) {
                 afterAdapted = 0;
             }
@@ -203,10 +204,6 @@ public final class DemoRun {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
         }
-    }
-
-    private static int nz(Integer v) {
-        return v == null ? 0 : v;
     }
 
     private Double lastAccuracy() {
@@ -342,8 +339,12 @@ public final class DemoRun {
                     if (baseVersion == null) {
                         baseVersion = v;
                     }
-                    String text = "✔ version " + v + " promoted to production";
-                    events.add(new Event(now(), "promotion", text, v));
+                    PlatformApi.Answer version = api.get("registry-service", "/v1/models/" + s + "/versions/" + v);
+                    String kind = version.ok() ? version.body().path("kind").asString("") : "";
+                    String text = "✔ version " + v + (kind.isEmpty() ? "" : " (" + kind + ")")
+                            + " promoted to production";
+                    events.add(new Event(now(), CONSOLIDATIONS.contains(kind) ? "consolidation" : "promotion", text,
+                            v));
                     view.event(text);
                 }
             }
@@ -357,7 +358,7 @@ public final class DemoRun {
             double start = regimeStarts.get(r);
             double end = r + 1 < regimeStarts.size() ? regimeStarts.get(r + 1) : Double.MAX_VALUE;
             Event alarm = first("alarm", start, end);
-            Event promotion = first("promotion", start, end);
+            Event promotion = answer(start, end);
             if (r == 0) {
                 alarm = null;
             }
@@ -448,6 +449,18 @@ public final class DemoRun {
         double finished = at(Instant.parse(job.path("finishedAt").asString()));
         return new Breakdown(regime, alarm.t() - start, created - alarm.t(), finished - created,
                 promotion.t() - finished);
+    }
+
+    /**
+     * The promotion that answered a stretch: the first version into production after the stretch's first alarm (for
+     * the first stretch, after its start). Consolidations (archive, merge) only make room and answer nothing.
+     */
+    private Event answer(double from, double to) {
+        if (from == regimeStarts.get(0)) {
+            return first("promotion", from, to);
+        }
+        Event alarm = first("alarm", from, to);
+        return alarm == null ? null : first("promotion", alarm.t(), to);
     }
 
     private Event first(String kind, double from, double to) {

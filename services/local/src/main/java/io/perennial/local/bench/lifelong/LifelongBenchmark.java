@@ -39,7 +39,6 @@ public final class LifelongBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
         System.setProperty("java.awt.headless", "true");
         List<String> argv = Arrays.asList(args);
         boolean quick = argv.contains("--quick");
@@ -48,6 +47,7 @@ public final class LifelongBenchmark {
         List<String> datasets = datasets(quick, argv.contains("--digits"));
         Path home = Files.createTempDirectory("perennial-bench-lifelong");
         StackConfig config = StackConfig.fromEnvironment(StackConfig.freePortsEnvironment(home));
+        Stack.configureLogging(config.logDir());
         long started = System.nanoTime();
         List<LifelongResult> results = new ArrayList<>();
         try (Stack stack = new Stack(config)) {
@@ -173,7 +173,7 @@ public final class LifelongBenchmark {
     private static List<ActiveSet> activeSets(PlatformApi api, String stream, DemoResult run) {
         List<ActiveSet> out = new ArrayList<>();
         for (DemoResult.Event e : run.events()) {
-            if (!e.kind().equals("promotion") || e.version() == null) {
+            if (!(e.kind().equals("promotion") || e.kind().equals("consolidation")) || e.version() == null) {
                 continue;
             }
             JsonNode v = api.get("registry-service", "/v1/models/" + stream + "/versions/" + e.version()).body();

@@ -121,7 +121,7 @@ final class LifelongReport {
             g.drawLine(f.x(from), y, f.x(to), y);
         }
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString("- - per-regime oracle", f.left() + 700, f.height() - 17);
+        g.drawString("- - per-regime oracle", f.left() + 800, f.height() - 17);
         // The active set, a step line, with the bound.
         int base = f.height() + STRIP - 30;
         int span = STRIP - 50;
