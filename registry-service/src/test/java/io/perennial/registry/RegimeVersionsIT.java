@@ -39,7 +39,8 @@ class RegimeVersionsIT {
 
     static final String ADMIN = TestHttp.basic("admin", "registry-admin-password");
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final String GATE = "{\"maxNegativeFlipRate\":0.02,\"maxForgetting\":0.05,\"minNewestAccuracy\":0.7}";
+    static final String GATE = "{\"maxNegativeFlipRate\":0.02,\"maxForgetting\":0.05,\"minNewestAccuracy\":0.7,"
+            + "\"minImprovement\":0.0}";
 
     @LocalServerPort
     int port;
@@ -118,6 +119,9 @@ class RegimeVersionsIT {
         assertThat(summary.get("fromAccuracyMatrix").asBoolean()).isFalse();
         assertThat(summary.get("negativeFlipRate").asDouble()).isCloseTo((0.005 + 0.35 + 0.01) / 3, within(1e-9));
         assertThat(summary.get("activeNegativeFlipRate").asDouble()).isCloseTo(0.0075, within(1e-9));
+        // every probe gains 0.01: overall the archived regime's flips outweigh that, on the served probes not
+        assertThat(summary.get("improvement").asDouble()).isCloseTo(0.01 - (0.005 + 0.35 + 0.01) / 3, within(1e-9));
+        assertThat(summary.get("activeImprovement").asDouble()).isCloseTo(0.01 - 0.0075, within(1e-9));
         // the stored report says the same
         JsonNode stored = JSON.readTree(http.get("/v1/models/regimes/versions/3/evaluations", ADMIN).body()).get(0);
         assertThat(stored.get("segments").get(1).get("archived").asBoolean()).isTrue();
@@ -129,6 +133,9 @@ class RegimeVersionsIT {
         assertThat(notGated.get("detail").asString()).startsWith("seg-1 archived: not gated");
         assertThat(condition(dryRun.get("conditions"), "max-negative-flip-rate").get("actual").asDouble())
                 .isCloseTo(0.0075, within(1e-9));
+        JsonNode gain = condition(dryRun.get("conditions"), "min-improvement");
+        assertThat(gain.get("actual").asDouble()).isCloseTo(0.0025, within(1e-9));
+        assertThat(gain.get("detail").asString()).contains("on the segments not archived");
         promoted(http, 3);
 
         // v4 re-estimates the base regime's priors, but breaks seg-0: refused although seg-1 stays archived
@@ -141,7 +148,7 @@ class RegimeVersionsIT {
         assertProblem(refused, 409);
         JsonNode failed = JSON.readTree(refused.body()).get("failed");
         assertThat(failed).extracting(c -> c.get("name").asString())
-                .containsExactly("max-negative-flip-rate", "max-forgetting");
+                .containsExactly("max-negative-flip-rate", "max-forgetting", "min-improvement");
         assertThat(failed.get(0).get("actual").asDouble()).isCloseTo(0.05, within(1e-9));
         assertThat(failed.get(1).get("actual").asDouble()).isCloseTo(0.2, within(1e-9));
         assertThat(failed.get(1).get("detail").asString()).contains("'seg-0'");
@@ -195,7 +202,8 @@ class RegimeVersionsIT {
                         "5:0.88:false");
         JsonNode count = JSON.readTree(http.get("/v1/models/regimes/metrics/archivedSegments", ADMIN).body());
         assertThat(count.get("points")).extracting(p -> p.get("value").asInt()).containsExactly(0, 0, 1, 1, 0);
-        assertThat(http.get("/v1/models/regimes/metrics", ADMIN).body()).contains("activeNegativeFlipRate");
+        assertThat(http.get("/v1/models/regimes/metrics", ADMIN).body()).contains("activeNegativeFlipRate")
+                .contains("activeImprovement");
 
         // the kinds are announced as registered
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -211,6 +219,72 @@ class RegimeVersionsIT {
         assertThatThrownBy(() -> jdbc.update("INSERT INTO versions (model, version, kind, created_by) "
                 + "VALUES ('regimes', 99, 'restore', 'test')")).isInstanceOf(DataIntegrityViolationException.class)
                 .hasMessageContaining("versions_regime_kinds_have_a_parent");
+    }
+
+    @Test
+    void refineVersionsTrainOneAdapterFurther(TestInfrastructure infra) {
+        TestHttp http = new TestHttp(port);
+        assertThat(http.postJson("/v1/models", ADMIN, model("refined")).statusCode()).isEqualTo(201);
+        created(http.postJson("/v1/models/refined/versions", ADMIN, base()));
+        created(http.postJson("/v1/models/refined/versions", ADMIN, adapter(1, "seg-1")));
+        String grown = grown("seg-1", 2);
+
+        // refusals, each naming the field; none consumes a number
+        HttpResponse<String> orphan = http.postJson("/v1/models/refined/versions", ADMIN,
+                "{\"kind\":\"refine\",\"adapters\":[" + grown + "]}");
+        assertProblem(orphan, 400);
+        assertThat(field(orphan)).isEqualTo("parentVersion");
+        HttpResponse<String> empty = http.postJson("/v1/models/refined/versions", ADMIN,
+                regimeVersion("refine", 2, "", "\"archived\":[]"));
+        assertProblem(empty, 400);
+        assertThat(field(empty)).isEqualTo("adapters");
+        HttpResponse<String> unchanged = http.postJson("/v1/models/refined/versions", ADMIN,
+                regimeVersion("refine", 2, adapterJson("seg-1", 2), "\"archived\":[]"));
+        assertProblem(unchanged, 400);
+        assertThat(field(unchanged)).isEqualTo("adapters");
+        assertThat(JSON.readTree(unchanged.body()).get("reason").asString()).isEqualTo("no-change");
+        HttpResponse<String> two = http.postJson("/v1/models/refined/versions", ADMIN,
+                regimeVersion("refine", 2, grown + "," + grown("base", 2), "\"archived\":[]"));
+        assertProblem(two, 400);
+        assertThat(field(two)).isEqualTo("adapters[1]");
+        assertThat(JSON.readTree(two.body()).get("reason").asString()).isEqualTo("several-changes");
+
+        // v3: seg-1's adapter trained further on its grown window (offsets 100..900)
+        JsonNode refined = created(http.postJson("/v1/models/refined/versions", ADMIN,
+                regimeVersion("refine", 2, grown, "\"archived\":[]")));
+        assertThat(refined.get("version").asInt()).isEqualTo(3);
+        assertThat(refined.get("kind").asString()).isEqualTo("refine");
+        assertThat(refined.get("adapters").get(0).get("segment").get("partitions").get(0).get("toOffset").asLong())
+                .isEqualTo(900);
+        // v4: the base regime's first adapter, next to seg-1's
+        JsonNode first = created(http.postJson("/v1/models/refined/versions", ADMIN,
+                regimeVersion("refine", 3, grown + "," + grown("base", 2), "\"archived\":[]")));
+        assertThat(first.get("version").asInt()).isEqualTo(4);
+        assertThat(first.get("adapters")).extracting(a -> a.get("name").asString()).containsExactly("seg-1", "base");
+
+        JsonNode lineage = JSON.readTree(http.get("/v1/models/refined/versions/4/lineage", ADMIN).body());
+        assertThat(lineage.get("nodes")).extracting(n -> n.get("version").asInt() + ":" + n.get("kind").asString())
+                .containsExactlyInAnyOrder("1:base", "2:adapter", "3:refine", "4:refine");
+        assertThat(lineage.get("edges").toString()).contains("{\"from\":3,\"to\":4,\"relation\":\"parent\"");
+        JsonNode filtered = JSON.readTree(http.get("/v1/models/refined/versions?kind=refine", ADMIN).body());
+        assertThat(filtered.get("total").asInt()).isEqualTo(2);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<VersionRegistered> registered = TestTopics.read(infra.bootstrapServers(), Topics.REGISTRY, 5)
+                    .stream().filter(r -> r.key().equals("refined")).map(events::decode)
+                    .filter(e -> e.is(EventTypes.VERSION_REGISTERED))
+                    .map(e -> e.dataAs(EventTypes.VERSION_REGISTERED)).toList();
+            assertThat(registered).extracting(r -> r.version() + ":" + r.kind() + "<-" + r.parentVersion())
+                    .containsExactly("1:base<-null", "2:adapter<-1", "3:refine<-2", "4:refine<-3");
+        });
+        assertThatThrownBy(() -> jdbc.update("INSERT INTO versions (model, version, kind, created_by) "
+                + "VALUES ('refined', 99, 'refine', 'test')")).isInstanceOf(DataIntegrityViolationException.class)
+                .hasMessageContaining("versions_regime_kinds_have_a_parent");
+    }
+
+    /** The adapter as trained on the regime's grown window, offsets 100 to 900. */
+    private static String grown(String name, int rank) {
+        return adapterJson(name, rank).replace("\"toOffset\":200", "\"toOffset\":900");
     }
 
     private static String regimeVersion(String kind, int parent, String adapters, String router) {

@@ -12,14 +12,16 @@ import java.util.List;
  * for the first version ever to serve unless the policy sets an accuracy floor),
  * {@code serving-version} (the report's flip rates were measured against the version serving now: a report made
  * against an older production is stale), {@code archived-segments} (only when the report marks segments archived
- * and the gate bounds forgetting or flips: it passes and says which segments those conditions skip), then one
- * condition per threshold. Flip-rate conditions pass when nothing is serving yet (there is nothing to break).
+ * and the gate bounds forgetting, flips or improvement: it passes and says which segments those conditions skip),
+ * then one condition per threshold. Flip-rate conditions pass when nothing is serving yet (there is nothing to break).
  *
  * <p>Archived segments: a regime archived on purpose (not seen recently; a recurrence restores it) is expected to
  * lose accuracy, so {@code max-forgetting} reads the report's {@code maxForgetting}, which leaves archived segments
- * out, and {@code max-negative-flip-rate} reads {@code activeNegativeFlipRate}, the rate over the other probes. When
- * that rate could not be computed (a probe without per-probe rates), the overall rate is bounded instead, archived
- * probes included, and the condition says so: never less strict than without archiving.
+ * out, {@code max-negative-flip-rate} reads {@code activeNegativeFlipRate}, the rate over the other probes, and
+ * {@code min-improvement} reads {@code activeImprovement}, PFR − NFR over those probes (a regime no longer served
+ * may lose accuracy without cancelling the gain on the served ones). When those could not be computed (a probe
+ * without per-probe rates), the overall rates are bounded instead, archived probes included, and the condition says
+ * so: never less strict than without archiving.
  */
 public final class GateEvaluator {
 
@@ -65,10 +67,11 @@ public final class GateEvaluator {
                         + "; evaluate again"));
         EvaluationSummary s = report.summary();
         boolean archived = !s.archivedSegments().isEmpty();
-        if (archived && (policy.maxNegativeFlipRate() != null || policy.maxForgetting() != null)) {
+        if (archived && (policy.maxNegativeFlipRate() != null || policy.maxForgetting() != null
+                || policy.minImprovement() != null)) {
             out.add(new Condition("archived-segments", true, null, (double) s.archivedSegments().size(),
-                    String.join(", ", s.archivedSegments()) + " archived: not gated (forgetting and negative flip "
-                            + "rate skip archived segments; the accuracy matrix still shows them)"));
+                    String.join(", ", s.archivedSegments()) + " archived: not gated (forgetting, negative flip "
+                            + "rate and improvement skip archived segments; the accuracy matrix still shows them)"));
         }
         if (policy.maxNegativeFlipRate() != null) {
             out.add(production == null
@@ -102,8 +105,16 @@ public final class GateEvaluator {
                     : s.improvement() == null
                             ? new Condition("min-improvement", false, policy.minImprovement(), null,
                                     "the report has no flip rates against the serving version")
+                    : !archived
+                            ? atLeast("min-improvement", s.improvement(), policy.minImprovement(),
+                                    "accuracy gain over the serving version (PFR − NFR)")
+                    : s.activeImprovement() != null
+                            ? atLeast("min-improvement", s.activeImprovement(), policy.minImprovement(),
+                                    "accuracy gain over the serving version (PFR − NFR) on the segments not archived")
                             : atLeast("min-improvement", s.improvement(), policy.minImprovement(),
-                                    "accuracy gain over the serving version (PFR − NFR)"));
+                                    "accuracy gain over the serving version (PFR − NFR) over every probe, archived "
+                                            + "ones included (the report has no per-probe flip rates to leave them "
+                                            + "out)"));
         }
         return new Result(out.stream().allMatch(Condition::passed), out);
     }

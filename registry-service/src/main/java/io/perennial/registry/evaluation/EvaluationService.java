@@ -87,12 +87,14 @@ public class EvaluationService {
                     flips == null ? null : flips.negative(), flips == null ? null : flips.positive(),
                     flips == null ? null : flips.positive() - flips.negative(), flips == null ? null : flips.samples(),
                     ece, request.latencyMs(), request.parameterCount(), s.archivedSegments(),
-                    active == null ? null : active.negative());
+                    active == null ? null : active.negative(),
+                    active == null ? null : active.positive() - active.negative());
             Map<String, Double> metrics = new LinkedHashMap<>(ContinualMetrics.scalars(s));
             putIfPresent(metrics, "negativeFlipRate", summary.negativeFlipRate());
             putIfPresent(metrics, "activeNegativeFlipRate", summary.activeNegativeFlipRate());
             putIfPresent(metrics, "positiveFlipRate", summary.positiveFlipRate());
             putIfPresent(metrics, "improvement", summary.improvement());
+            putIfPresent(metrics, "activeImprovement", summary.activeImprovement());
             putIfPresent(metrics, "calibrationError", ece);
             putIfPresent(metrics, "latencyMs", request.latencyMs());
             putIfPresent(metrics, "parameterCount", request.parameterCount() == null ? null

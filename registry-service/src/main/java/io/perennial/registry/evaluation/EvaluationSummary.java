@@ -16,12 +16,16 @@ import java.util.List;
  *     gate bounds. Equal to {@code negativeFlipRate} when nothing is archived; null when not measured, or when a
  *     segment is archived and an active probe has no rates or size (the gate then falls back to
  *     {@code negativeFlipRate}, archived probes included)
+ * @param activeImprovement {@code PFR − NFR} over the same probes as {@code activeNegativeFlipRate}: what the gate's
+ *     {@code min-improvement} reads when segments are archived (null in the same cases; reports stored before it
+ *     existed read back null)
  */
 public record EvaluationSummary(double averageAccuracy, String newestSegment, double newestAccuracy,
         double backwardTransfer, double forgetting, double maxForgetting, String maxForgettingSegment,
         int segmentsWithHistory, boolean fromAccuracyMatrix, Double negativeFlipRate, Double positiveFlipRate,
         Double improvement, Integer flipSamples, Double calibrationError, Double latencyMs, Long parameterCount,
-        List<String> archivedSegments, Double activeNegativeFlipRate) {
+        List<String> archivedSegments, Double activeNegativeFlipRate,
+        Double activeImprovement) {
 
     public EvaluationSummary {
         // summaries stored before archiving existed have no list

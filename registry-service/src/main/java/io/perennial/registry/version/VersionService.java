@@ -222,15 +222,16 @@ public class VersionService {
     }
 
     /**
-     * Checks the references (parent, merge sources, artifacts) inside the registration transaction, and that a kind
-     * without training adds no adapter to its parent's.
+     * Checks the references (parent, merge sources, artifacts) inside the registration transaction, that a kind
+     * without training adds no adapter to its parent's, and that a refine version touches exactly one.
      */
     private void checkReferences(String model, int version, VersionRequest r) {
         if (r.parentVersion() != null) {
             checkReference(model, version, r.parentVersion(), "parentVersion", "parent");
-            if (VersionKinds.WITHOUT_TRAINING.contains(r.kind())) {
-                VersionKinds.checkNoNewAdapter(r.kind(), r.parentVersion(),
-                        versions.find(model, r.parentVersion()).orElseThrow().adapters(), r.adapters());
+            if (VersionKinds.WITHOUT_TRAINING.contains(r.kind()) || "refine".equals(r.kind())) {
+                List<Adapter> parentAdapters = versions.find(model, r.parentVersion()).orElseThrow().adapters();
+                VersionKinds.checkNoNewAdapter(r.kind(), r.parentVersion(), parentAdapters, r.adapters());
+                VersionKinds.checkOneRefinedAdapter(r.kind(), r.parentVersion(), parentAdapters, r.adapters());
             }
         }
         if (r.merge() != null) {

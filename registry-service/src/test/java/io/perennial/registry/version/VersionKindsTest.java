@@ -47,7 +47,7 @@ class VersionKindsTest {
         assertThat(field(refused(request("merge", 1, List.of(), null)))).isEqualTo("merge");
         ApiException unknown = refused(request("retire", 1, List.of(), null));
         assertThat(field(unknown)).isEqualTo("kind");
-        assertThat(unknown.getMessage()).contains("base, adapter, merge, prior, restore, archive");
+        assertThat(unknown.getMessage()).contains("base, adapter, merge, prior, restore, archive, refine");
         assertThat("archive").matches(VersionKinds.PATTERN);
         assertThat("archived").doesNotMatch(VersionKinds.PATTERN);
     }
@@ -71,6 +71,57 @@ class VersionKindsTest {
                 parent, List.of(adapter("seg-1", 3))));
         assertThat(field(changed)).isEqualTo("adapters[0]");
         assertThat(changed.properties()).containsEntry("reason", "changed-adapter");
+    }
+
+    @Test
+    void aRefineVersionNeedsAParentTheAdapterItRefinedAndNoMergeRecipe() {
+        assertThatCode(() -> VersionService.validateShape(request("refine", 3, List.of(adapter("seg-1", 2)), null),
+                FAMILY)).doesNotThrowAnyException();
+        ApiException orphan = refused(request("refine", null, List.of(adapter("seg-1", 2)), null));
+        assertThat(field(orphan)).isEqualTo("parentVersion");
+        assertThat(orphan.getMessage()).contains("refine version needs the version whose adapter it trains further");
+        ApiException empty = refused(request("refine", 3, List.of(), null));
+        assertThat(field(empty)).isEqualTo("adapters");
+        ApiException merged = refused(request("refine", 3, List.of(adapter("seg-1", 2)), RECIPE));
+        assertThat(field(merged)).isEqualTo("merge");
+        assertThat("refine").matches(VersionKinds.PATTERN);
+    }
+
+    @Test
+    void aRefineVersionRetrainsOneOfItsParentsAdaptersOrAddsOne() {
+        List<Adapter> parent = List.of(adapter("seg-1", 2), adapter("seg-2", 2));
+        // seg-2 trained further on its grown window (new segment), seg-1 unchanged
+        assertThatCode(() -> VersionKinds.checkOneRefinedAdapter("refine", 3, parent,
+                List.of(parent.get(0), grown("seg-2", 2, 900)))).doesNotThrowAnyException();
+        // a remedy may change the refined adapter's shape
+        assertThatCode(() -> VersionKinds.checkOneRefinedAdapter("refine", 3, parent,
+                List.of(parent.get(0), grown("seg-2", 4, 900)))).doesNotThrowAnyException();
+        // the base regime's first adapter
+        assertThatCode(() -> VersionKinds.checkOneRefinedAdapter("refine", 3, parent,
+                List.of(parent.get(0), parent.get(1), grown("base", 2, 900)))).doesNotThrowAnyException();
+        assertThatCode(() -> VersionKinds.checkOneRefinedAdapter("refine", 3, List.of(),
+                List.of(grown("base", 2, 900)))).doesNotThrowAnyException();
+
+        ApiException two = catchThrowableOfType(ApiException.class, () -> VersionKinds.checkOneRefinedAdapter(
+                "refine", 3, parent, List.of(grown("seg-1", 2, 900), grown("seg-2", 2, 900))));
+        assertThat(field(two)).isEqualTo("adapters[1]");
+        assertThat(two.getMessage()).contains("'seg-1' and 'seg-2' differ from version 3");
+        assertThat(two.properties()).containsEntry("reason", "several-changes");
+        ApiException changedAndAdded = catchThrowableOfType(ApiException.class,
+                () -> VersionKinds.checkOneRefinedAdapter("refine", 3, parent,
+                        List.of(grown("seg-1", 2, 900), parent.get(1), adapter("seg-3", 2))));
+        assertThat(field(changedAndAdded)).isEqualTo("adapters[2]");
+
+        ApiException none = catchThrowableOfType(ApiException.class,
+                () -> VersionKinds.checkOneRefinedAdapter("refine", 3, parent, parent));
+        assertThat(field(none)).isEqualTo("adapters");
+        assertThat(none.properties()).containsEntry("reason", "no-change");
+
+        // the rule is refine's only; the kinds without training keep theirs
+        assertThatCode(() -> VersionKinds.checkOneRefinedAdapter("adapter", 3, parent, parent))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> VersionKinds.checkNoNewAdapter("refine", 3, parent, List.of(grown("seg-2", 2, 900))))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -98,8 +149,13 @@ class VersionKindsTest {
     }
 
     static Adapter adapter(String name, int rank) {
+        return grown(name, rank, 200);
+    }
+
+    /** The adapter trained on offsets 100 up to {@code toOffset}. */
+    static Adapter grown(String name, int rank, long toOffset) {
         return new Adapter(name, rank, 4, List.of("fc1"), new Segment("perennial.samples.s",
-                List.of(new PartitionRange(0, 100, 200)), Instant.parse("2026-01-01T00:00:00Z"),
+                List.of(new PartitionRange(0, 100, toOffset)), Instant.parse("2026-01-01T00:00:00Z"),
                 Instant.parse("2026-01-02T00:00:00Z")));
     }
 }
