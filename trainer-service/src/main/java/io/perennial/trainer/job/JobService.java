@@ -90,15 +90,15 @@ public class JobService {
         List<Job> learned = jobs.learnedSegments(stream);
         boolean trainedBase = learned.stream().anyMatch(j -> j.kind() == JobKind.TRAIN_BASE);
         Optional<UploadedBase> uploaded = trainedBase ? Optional.empty() : uploadedBases.find(stream);
-        if (kind != JobKind.TRAIN_BASE && !trainedBase && uploaded.isEmpty()) {
-            throw ApiException.conflict("stream '" + stream + "' has no trained base model yet and no uploaded base "
-                    + "was noticed; " + kind + " needs one");
-        }
         switch (kind) {
             case MERGE -> requireAdapterRegimes(stream, learned, overrides, "sources");
             case ARCHIVE -> requireAdapterRegimes(stream, learned, overrides, "regimes");
             case PRIOR_CORRECT, RESTORE -> requireRegime(overrides);
             default -> { }
+        }
+        if (kind != JobKind.TRAIN_BASE && !trainedBase && uploaded.isEmpty()) {
+            throw ApiException.conflict("stream '" + stream + "' has no trained base model yet and no uploaded base "
+                    + "was noticed; " + kind + " needs one");
         }
         if (segment == null) {
             segment = TrainingParameters.segmentName(kind, kind == JobKind.TRAIN_BASE ? 0
