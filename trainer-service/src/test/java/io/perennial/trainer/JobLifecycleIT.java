@@ -403,6 +403,110 @@ class JobLifecycleIT {
         assertThat(http.get("/v1/decisions", null).statusCode()).isEqualTo(401);
     }
 
+    /**
+     * A full active set with two close adapters: the merge the assessment's similarity justifies is refused by the
+     * gate, remembered, and the set is made room in by archiving the least recently seen adapter instead — also for a
+     * later alarm with the same evidence.
+     */
+    @Test
+    void aRefusedMergeIsRememberedAndNeverProposedAgain(TestInfrastructure infra) throws Exception {
+        String stream = "merging";
+        TestHttp http = new TestHttp(port);
+        TestHttp reg = new TestHttp(registryPort);
+        defineStream(infra, stream);
+        assertThat(http.putJson("/v1/policies/" + stream, ADMIN, "{\"baseWindow\":20,\"minSamplesAfterDrift\":20,"
+                + "\"maxAdapters\":2}").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> reg.get("/v1/models/" + stream, REGISTRY_ADMIN)
+                .statusCode() == 200);
+        assertThat(reg.send("PUT", "/v1/models/" + stream + "/gate", REGISTRY_ADMIN, "application/json",
+                "{\"maxNegativeFlipRate\":0.01}").statusCode()).isEqualTo(200);
+        createTopic(infra.bootstrapServers(), stream);
+        Set<String> seen = new HashSet<>();
+        Map<String, Object> unknown = Map.of("regimes", List.of(Map.of("regime", "base", "archived", false,
+                "routedShare", 0.2, "meanDistance", 6.0, "pValue", 1e-9, "classConditionalPValue", 1e-9)));
+        Map<String, Object> unknownButCloseAdapters = Map.of("regimes", unknown.get("regimes"), "adapterSimilarity",
+                List.of(Map.of("a", "seg-1", "b", "seg-2", "deltaCosine", 0.95, "descriptorDistance", 0.5)));
+        try (KafkaProducer<String, byte[]> worker = producer(infra)) {
+            produce(infra, stream, 20);
+            JsonNode base = awaitNewJob(http, stream, "TRAIN_BASE", seen);
+            int v1 = register(reg, stream, "{\"kind\":\"base\",\"jobId\":\"" + base.get("id").asString() + "\"}");
+            evaluate(reg, stream, v1, null, 0.0);
+            succeed(worker, base, v1, null);
+            awaitJob(http, base.get("id").asString(), "\"promotion\":\"PROMOTED\"");
+            int serving = v1;
+            Map<String, Integer> versionOf = new java.util.HashMap<>();
+            for (String segment : List.of("seg-1", "seg-2")) { // two new regimes, each an adapter that serves
+                JsonNode assess = raiseAndAssess(worker, infra, http, stream, seen);
+                succeed(worker, assess, null, unknown);
+                JsonNode adapter = awaitNewJob(http, stream, "TRAIN_ADAPTER", seen);
+                assertThat(adapter.get("segment").asString()).isEqualTo(segment);
+                int v = register(reg, stream, adapterVersion(serving, adapter.get("id").asString(), segment));
+                evaluate(reg, stream, v, serving, 0.0);
+                succeed(worker, adapter, v, null);
+                awaitJob(http, adapter.get("id").asString(), "\"promotion\":\"PROMOTED\"");
+                serving = v;
+                versionOf.put(segment, v);
+            }
+            // a third new regime on a full set: merge seg-1 and seg-2 (close), which the gate refuses
+            JsonNode assess = raiseAndAssess(worker, infra, http, stream, seen);
+            succeed(worker, assess, null, unknownButCloseAdapters);
+            JsonNode merge = awaitNewJob(http, stream, "MERGE", seen);
+            assertThat(merge.get("parameters").get("sources").toString()).isEqualTo("[\"seg-1\",\"seg-2\"]");
+            long alarm = decisions(http, stream).get(0).get("id").asLong();
+            int merged = register(reg, stream, "{\"kind\":\"merge\",\"parentVersion\":" + serving + ",\"jobId\":\""
+                    + merge.get("id").asString() + "\",\"adapters\":[{\"name\":\"merge-1\",\"rank\":2,\"alpha\":4,"
+                    + "\"targetModules\":[\"fc1\"],\"segment\":{\"topic\":\"perennial.samples.merging\","
+                    + "\"partitions\":[{\"partition\":0,\"fromOffset\":20,\"toOffset\":60}]}}],"
+                    + "\"merge\":{\"method\":\"ties\",\"sources\":["
+                    + "{\"version\":" + versionOf.get("seg-1") + ",\"adapter\":\"seg-1\"},{\"version\":"
+                    + versionOf.get("seg-2") + ",\"adapter\":\"seg-2\"}]}}");
+            evaluate(reg, stream, merged, serving, 0.2);
+            succeed(worker, merge, merged, null);
+            // refused → the pair is remembered and the least recently seen adapter, seg-1, is archived instead
+            JsonNode archive = awaitNewJob(http, stream, "ARCHIVE", seen);
+            assertThat(archive.get("parameters").get("regimes").toString()).isEqualTo("[\"seg-1\"]");
+            JsonNode consolidations = decision(http, alarm).get("consolidations");
+            assertThat(consolidations).hasSize(2);
+            assertThat(consolidations.get(0).get("decision").asString()).isEqualTo("MERGE");
+            assertThat(consolidations.get(0).get("outcome").asString()).contains("max-negative-flip-rate");
+            assertThat(consolidations.get(1).get("decision").asString()).isEqualTo("ARCHIVE");
+            assertThat(adaptation(infra, stream, 5, EventTypes.ADAPTATION_DECIDED)).filteredOn(d ->
+                    d.alarmId() == alarm).extracting(AdaptationDecided::decision)
+                    .containsExactly(Decision.MERGE, Decision.NEW_REGIME, Decision.ARCHIVE);
+            fail(worker, archive, "the worker could not archive");
+            await().atMost(Duration.ofSeconds(30)).until(() -> decision(http, alarm).get("state").asString()
+                    .equals("STUCK"));
+
+            // a later alarm with the same evidence: the refused pair is not proposed again
+            JsonNode again = raiseAndAssess(worker, infra, http, stream, seen);
+            succeed(worker, again, null, unknownButCloseAdapters);
+            JsonNode archiveAgain = awaitNewJob(http, stream, "ARCHIVE", seen);
+            assertThat(archiveAgain.get("parameters").get("regimes").toString()).isEqualTo("[\"seg-1\"]");
+            long later = decisions(http, stream).get(0).get("id").asLong();
+            assertThat(decision(http, later).get("consolidations").get(0).get("reason").asString())
+                    .contains("no pair of adapters close enough");
+        }
+    }
+
+    /** Raises an alarm at the end of the stream's topic, adds the window's samples and returns its ASSESS job. */
+    private JsonNode raiseAndAssess(KafkaProducer<String, byte[]> producer, TestInfrastructure infra, TestHttp http,
+            String stream, Set<String> seen) throws Exception {
+        long end;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(
+                    Topics.samples(stream), 0);
+            end = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all()
+                    .get(30, TimeUnit.SECONDS).get(tp).offset();
+        }
+        alarm(producer, new DriftDetected(stream, "ks", "covariate", 0.9, 1e-6, 0.01, Severity.HIGH,
+                Map.of(0, end), Instant.now()), CloudEventAttributes.of("/perennial/drift-service",
+                EventTypes.DRIFT_DETECTED.type(), stream));
+        produce(infra, stream, 20);
+        JsonNode assess = awaitNewJob(http, stream, "ASSESS", seen);
+        assertThat(assess.get("fromOffsets").toString()).isEqualTo("{\"0\":" + end + "}");
+        return assess;
+    }
+
     private static JsonNode decisions(TestHttp http, String stream) {
         HttpResponse<String> r = http.get("/v1/decisions?stream=" + stream, ADMIN);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

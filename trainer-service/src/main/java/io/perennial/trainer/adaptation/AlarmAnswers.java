@@ -106,8 +106,8 @@ public class AlarmAnswers {
         Optional<Job> next = start(decided, "ASSESSING", Action.answering(verdict), policy, spec);
         Job answer = next.filter(j -> j.kind() != JobKind.MERGE && j.kind() != JobKind.ARCHIVE).orElse(null);
         outbox.append(EventTypes.ADAPTATION_DECIDED, alarm.stream(), new AdaptationDecided(alarm.stream(), alarm.id(),
-                verdict.decision(), verdict.reason(), verdict.evidence(), answer == null ? null : answer.id().toString(),
-                clock.instant()));
+                verdict.decision(), verdict.reason(), verdict.evidence(),
+                answer == null ? null : answer.id().toString(), clock.instant()));
         return next;
     }
 
@@ -288,7 +288,8 @@ public class AlarmAnswers {
         List<String> regimes = switch (job.kind()) {
             case MERGE -> strings(p.get("sources"));
             case ARCHIVE -> strings(p.get("regimes"));
-            case RESTORE, PRIOR_CORRECT -> p.get("regime") == null ? List.of() : List.of(String.valueOf(p.get("regime")));
+            case RESTORE, PRIOR_CORRECT -> p.get("regime") == null ? List.of()
+                    : List.of(String.valueOf(p.get("regime")));
             default -> List.of(job.segment());
         };
         return new ActiveSet.Change(job.kind(), regimes);

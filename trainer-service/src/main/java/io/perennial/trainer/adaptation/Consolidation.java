@@ -55,7 +55,8 @@ record Consolidation(Decision decision, List<String> regimes, List<String> pair,
             }
             String key = pairKey(a, b);
             String verdict = refused.contains(key) ? "refused before"
-                    : cosine < minSimilarity ? "cosine " + AlarmDecider.fmt(cosine) + " < " + AlarmDecider.fmt(minSimilarity)
+                    : cosine < minSimilarity ? "cosine " + AlarmDecider.fmt(cosine) + " < "
+                            + AlarmDecider.fmt(minSimilarity)
                     : distance > maxDistance ? "descriptor distance " + AlarmDecider.fmt(distance) + " > "
                             + AlarmDecider.fmt(maxDistance)
                     : null;

@@ -40,7 +40,8 @@ public class DecisionController {
     @PreAuthorize("hasRole('viewer')")
     @Operation(summary = "List drift alarms and their decisions, newest first",
             description = "Each alarm: detector, detectedAt, state (PENDING, ASSESSING, CONSOLIDATING, ACTING, DONE, "
-                    + "STUCK, SUPERSEDED, IGNORED), decision (RECURRING, RESTORE, PRIOR_SHIFT, NEW_REGIME), the reason, "
+                    + "STUCK, SUPERSEDED, IGNORED), decision (RECURRING, RESTORE, PRIOR_SHIFT, NEW_REGIME), "
+                    + "the reason, "
                     + "the evidence (the assessment and the thresholds), every job run for it, the refused attempts "
                     + "with the gate's verdicts and the merges or archives run to make room.")
     public List<Alarm> list(

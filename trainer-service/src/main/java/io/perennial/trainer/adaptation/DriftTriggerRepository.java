@@ -70,8 +70,9 @@ public class DriftTriggerRepository {
 
     /** A pending alarm's assessment was queued on its window. */
     public void assessing(long id, UUID job, String segment, Map<Integer, Long> from, Map<Integer, Long> to) {
-        guarded(jdbc.update("UPDATE drift_triggers SET state = 'ASSESSING', assess_job_id = ?, job_id = ?, segment = ?, "
-                + "from_offsets = ?::jsonb, to_offsets = ?::jsonb, updated_at = now() WHERE id = ? AND state = 'PENDING'",
+        guarded(jdbc.update("UPDATE drift_triggers SET state = 'ASSESSING', assess_job_id = ?, job_id = ?, "
+                + "segment = ?, from_offsets = ?::jsonb, to_offsets = ?::jsonb, updated_at = now() "
+                + "WHERE id = ? AND state = 'PENDING'",
                 job, job, segment, json.writeValueAsString(from), json.writeValueAsString(to), id), id, "PENDING");
     }
 

@@ -33,7 +33,8 @@ public class JobRepository {
     public void insert(UUID id, String stream, JobKind kind, int maxAttempts, Map<Integer, Long> from,
             Map<Integer, Long> to, Map<String, Object> parameters, String createdBy, String segment, Long alarmId) {
         jdbc.update("INSERT INTO jobs (id, stream, kind, state, max_attempts, from_offsets, to_offsets, parameters, "
-                + "created_by, segment, trigger_id) VALUES (?, ?, ?, 'QUEUED', ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)",
+                + "created_by, segment, trigger_id) "
+                + "VALUES (?, ?, ?, 'QUEUED', ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)",
                 id, stream, kind.name(), maxAttempts, json.writeValueAsString(from), json.writeValueAsString(to),
                 json.writeValueAsString(parameters), createdBy, segment, alarmId);
     }
