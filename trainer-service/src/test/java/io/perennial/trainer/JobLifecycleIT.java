@@ -2,6 +2,7 @@ package io.perennial.trainer;
 
 import static io.perennial.testing.TestHttp.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.perennial.contracts.Topics;
@@ -24,6 +25,7 @@ import io.perennial.support.kafka.KafkaEvents;
 import io.perennial.support.security.ApiKeyService;
 import io.perennial.support.security.Role;
 import io.perennial.support.service.PerennialServices;
+import io.perennial.trainer.adaptation.DriftTriggerRepository;
 import io.perennial.testing.PerennialIntegrationTest;
 import io.perennial.testing.TestHttp;
 import io.perennial.testing.TestInfrastructure;
@@ -109,6 +111,9 @@ class JobLifecycleIT {
 
     @Autowired
     ApiKeyService apiKeys;
+
+    @Autowired
+    DriftTriggerRepository triggers;
 
     @Test
     void aJobMovesThroughItsStatesFromWorkerReportsOnce(TestInfrastructure infra) {
@@ -287,6 +292,13 @@ class JobLifecycleIT {
                 assertThat(d.jobId()).isEqualTo(adapter.get("id").asString());
                 assertThat(d.reason()).isEqualTo(decided.get("reason").asString());
             });
+
+            // a second planner that got past the policy row lock can neither decide again nor re-assess the alarm
+            assertThatThrownBy(() -> triggers.decide(alarmId, Decision.RECURRING, "again", Map.of()))
+                    .hasMessageContaining("no longer ASSESSING");
+            assertThatThrownBy(() -> triggers.assessing(alarmId, UUID.randomUUID(), "seg-9", Map.of(0, 20L),
+                    Map.of(0, 40L))).hasMessageContaining("no longer PENDING");
+            assertThat(decision(http, alarmId).get("decision").asString()).isEqualTo("NEW_REGIME");
 
             // the gate refuses the adapter (negative flip rate 0.05 > 0.01) and every remedy after it
             List<String> remedies = new ArrayList<>();
