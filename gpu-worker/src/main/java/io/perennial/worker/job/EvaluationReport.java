@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The evaluation report attached to a registered version ({@code POST .../evaluations}). Pure. */
 final class EvaluationReport {
@@ -20,9 +21,11 @@ final class EvaluationReport {
      * @param probes the probes evaluated on, in the order of {@code report}'s rows
      * @param serving the version the flip rates compare with, or null
      * @param latencyMs routed prediction time of a batch of 32
+     * @param archivedSegments segments whose regime the candidate archived: flagged {@code "archived": true}, which
+     *     the gate's forgetting and flip conditions skip (the accuracy matrix still shows them)
      */
     static Map<String, Object> of(List<SegmentProbe> probes, ProbeReport report, Integer serving, double latencyMs,
-            ContinualLearner candidate, ModelFamilySpec family) {
+            ContinualLearner candidate, ModelFamilySpec family, Set<String> archivedSegments) {
         List<Map<String, Object>> segments = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
             Map<String, Object> s = new LinkedHashMap<>();
@@ -34,6 +37,9 @@ final class EvaluationReport {
                 FlipRates f = report.flips().get(i);
                 s.put("negativeFlipRate", f.negative());
                 s.put("positiveFlipRate", f.positive());
+            }
+            if (archivedSegments.contains(probes.get(i).segment())) {
+                s.put("archived", true);
             }
             segments.add(s);
         }

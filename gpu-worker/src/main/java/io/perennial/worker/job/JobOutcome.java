@@ -19,6 +19,8 @@ public record JobOutcome(Integer version, Map<String, Object> result, String mes
 
     /** A job that registered nothing and reports its findings. */
     public static JobOutcome found(Map<String, Object> result, String message) {
-        return new JobOutcome(null, Map.copyOf(result), message);
+        // Not Map.copyOf: findings may hold nulls (no nearest regime).
+        return new JobOutcome(null, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(result)),
+                message);
     }
 }

@@ -40,8 +40,7 @@ class MergeHandler implements JobHandler {
         var probes = run.requireEarlierProbes();
         int serving = run.requireProduction("merge");
         try (ContinualLearner learner = run.load(serving)) {
-            List<Predictions> servingPredictions = learner.predictProbes(probes.stream().map(SegmentProbe::data)
-                    .toList());
+            List<Predictions> servingPredictions = learner.predictProbes(SegmentProbe.samples(probes));
             Map<String, String> before = learner.regimeAdapterNames();
             Map<String, String> mergedFrom = new LinkedHashMap<>();
             for (String regime : params.sources()) {

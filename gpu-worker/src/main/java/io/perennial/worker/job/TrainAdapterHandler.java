@@ -39,7 +39,7 @@ class TrainAdapterHandler implements JobHandler {
         int parent = serving != null ? serving : run.newestBase();
         try (ContinualLearner learner = run.load(parent)) {
             List<Predictions> servingPredictions = serving == null ? null
-                    : learner.predictProbes(probes.stream().map(SegmentProbe::data).toList());
+                    : learner.predictProbes(SegmentProbe.samples(probes));
             TrainingConfig cfg = trainingConfig(run);
             try {
                 run.train(() -> learner.trainAdapter(params.segment(), split.train(), options, cfg, run.progress()));

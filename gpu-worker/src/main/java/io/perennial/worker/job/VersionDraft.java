@@ -39,6 +39,6 @@ record VersionDraft(String kind, Integer parent, Integer serving, List<SegmentPr
 
     /** The probes' samples, in order. */
     List<io.perennial.learning.data.LabeledData> probeData() {
-        return probes.stream().map(SegmentProbe::data).toList();
+        return SegmentProbe.samples(probes);
     }
 }

@@ -54,7 +54,7 @@ class VersionRegistration {
             run.stopIfCancelled("before registration");
             int number = retry.call("register the version", () -> run.registry().register(model, version));
             Map<String, Object> evaluation = EvaluationReport.of(probes, report, draft.serving(), latencyMs,
-                    candidate, run.family());
+                    candidate, run.family(), VersionRequest.archivedSegments(segments, candidate.archivedRegimes()));
             retry.call("attach the evaluation", () -> {
                 run.registry().evaluate(model, number, evaluation);
                 return null;

@@ -8,8 +8,10 @@ import io.perennial.learning.training.listener.TrainingSummary;
 import io.perennial.worker.registry.VersionFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,6 +26,9 @@ final class VersionRequest {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
     private static final TypeReference<List<Map<String, Object>>> LIST = new TypeReference<>() { };
 
+    /** The field of a segment naming the regime its window is mapped to. */
+    static final String REGIME = "regime";
+
     private VersionRequest() {
     }
 
@@ -36,7 +41,9 @@ final class VersionRequest {
     }
 
     /**
-     * The version's segments: the parent's, then the job's window if it records one.
+     * The version's segments, each with the regime it is mapped to: the parent's, then the job's window if it
+     * records one. A parent's segment without a regime (registered before segments named theirs) was learned as the
+     * regime of its own name.
      *
      * @param parent the parent version as the registry returns it, or null
      */
@@ -45,13 +52,30 @@ final class VersionRequest {
         if (parent != null) {
             Map<String, Object> inherited = JSON.convertValue(parent.path("router").path("segments"), MAP);
             if (inherited != null) {
-                segments.putAll(inherited);
+                inherited.forEach((name, value) -> {
+                    Map<String, Object> segment = new LinkedHashMap<>(JSON.convertValue(value, MAP));
+                    segment.putIfAbsent(REGIME, name);
+                    segments.put(name, segment);
+                });
             }
         }
         if (draft.segment() != null) {
-            segments.put(draft.segment().name(), window(job));
+            Map<String, Object> segment = new LinkedHashMap<>(window(job));
+            segment.put(REGIME, draft.segment().regime());
+            segments.put(draft.segment().name(), segment);
         }
         return segments;
+    }
+
+    /** The segments (from {@link #segments}) whose regime is archived in the candidate. */
+    static Set<String> archivedSegments(Map<String, Object> segments, Set<String> archivedRegimes) {
+        Set<String> archived = new LinkedHashSet<>();
+        segments.forEach((name, value) -> {
+            if (value instanceof Map<?, ?> segment && archivedRegimes.contains(String.valueOf(segment.get(REGIME)))) {
+                archived.add(name);
+            }
+        });
+        return archived;
     }
 
     /**
