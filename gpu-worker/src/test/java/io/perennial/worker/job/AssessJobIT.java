@@ -11,14 +11,8 @@ import io.perennial.contracts.events.JobEvents.JobStatus;
 import io.perennial.contracts.events.JobEvents.Phase;
 import io.perennial.contracts.events.SampleEvents.Sample;
 import io.perennial.embedded.KraftBroker;
-import io.perennial.formats.spec.Activation;
-import io.perennial.formats.spec.MlpSpec;
 import io.perennial.learning.ContinualLearner;
 import io.perennial.learning.data.LabeledData;
-import io.perennial.learning.lora.LoraOptions;
-import io.perennial.learning.routing.RouterConfig;
-import io.perennial.learning.training.TrainingConfig;
-import io.perennial.learning.training.listener.TrainingListener;
 import io.perennial.support.kafka.EventPublisher;
 import io.perennial.support.kafka.KafkaEvents;
 import io.perennial.support.service.ServiceProperties;
@@ -71,14 +65,7 @@ class AssessJobIT {
                     new NewTopic(Topics.LABELS, 1, (short) 1), new NewTopic(Topics.JOB_EVENTS, 1, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
         }
-        MlpSpec spec = new MlpSpec(4, List.of(16), 3, Activation.RELU);
-        TrainingConfig cfg = TrainingConfig.builder().optEpochs(2).optBatchSize(32).optLearningRate(1e-2).optSeed(3)
-                .build();
-        double[] balanced = {1.0 / 3, 1.0 / 3, 1.0 / 3};
-        learner = ContinualLearner.trainBase(spec, JobHandlersTest.regime(false, 300, balanced, 1), cfg,
-                TrainingListener.NONE, RouterConfig.defaults());
-        learner.trainAdapter("seg-1", JobHandlersTest.regime(true, 300, balanced, 2), new LoraOptions(2, 4, List.of(),
-                1), cfg, TrainingListener.NONE);
+        learner = JobHandlersTest.trainTwoRegimes();
     }
 
     @AfterAll
@@ -105,7 +92,7 @@ class AssessJobIT {
 
     @Test
     void theSucceededReportCarriesTheAssessmentOfTheWholeWindowAndNoVersion() throws Exception {
-        writeWindow(JobHandlersTest.regime(true, 200, new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3}, 41));
+        writeWindow(JobHandlersTest.regime(true, 200, JobHandlersTest.BALANCED, 41));
         TrainingWindowReader reader = new TrainingWindowReader(() -> new KafkaConsumer<>(Map.of("bootstrap.servers",
                 broker.bootstrapServers(), "isolation.level", "read_committed", "enable.auto.commit", false),
                 new StringDeserializer(), new ByteArrayDeserializer()), CODEC, Duration.ofSeconds(30));

@@ -69,17 +69,23 @@ class JobHandlersTest {
         return LabeledData.of(x, y, new int[] {FEATURES}, CLASSES);
     }
 
-    private static final double[] BALANCED = {1.0 / 3, 1.0 / 3, 1.0 / 3};
+    static final double[] BALANCED = {1.0 / 3, 1.0 / 3, 1.0 / 3};
 
-    @BeforeAll
-    static void trainBaseAndAdapter() throws Exception {
+    /** A serving version as two earlier jobs leave it: the base on the first regime, adapter seg-1 on the second. */
+    static ContinualLearner trainTwoRegimes() {
         MlpSpec spec = new MlpSpec(FEATURES, List.of(16), CLASSES, Activation.RELU);
         TrainingConfig cfg = TrainingConfig.builder().optEpochs(2).optBatchSize(32).optLearningRate(1e-2).optSeed(3)
                 .build();
-        try (ContinualLearner cl = ContinualLearner.trainBase(spec, regime(false, 300, BALANCED, 1), cfg,
-                TrainingListener.NONE, RouterConfig.defaults())) {
-            cl.trainAdapter("seg-1", regime(true, 300, BALANCED, 2), new LoraOptions(2, 4, List.of(), 1), cfg,
-                    TrainingListener.NONE);
+        ContinualLearner cl = ContinualLearner.trainBase(spec, regime(false, 300, BALANCED, 1), cfg,
+                TrainingListener.NONE, RouterConfig.defaults());
+        cl.trainAdapter("seg-1", regime(true, 300, BALANCED, 2), new LoraOptions(2, 4, List.of(), 1), cfg,
+                TrainingListener.NONE);
+        return cl;
+    }
+
+    @BeforeAll
+    static void trainBaseAndAdapter() throws Exception {
+        try (ContinualLearner cl = trainTwoRegimes()) {
             cl.save(saved);
         }
     }
@@ -272,5 +278,33 @@ class JobHandlersTest {
         Map<String, Object> withNull = new HashMap<>();
         withNull.put("nearest", null);
         assertThat(JobOutcome.found(withNull, "none").result()).containsEntry("nearest", null);
+    }
+
+    @Test
+    void remedyParametersShapeTheAdapterAndItsTraining() {
+        String head = learner.base().spec().headLayer();
+        JobRequested job = JobParametersTest.job(JobKind.TRAIN_ADAPTER, Map.of("rank", 2, "epochs", 1,
+                "targets", List.of(head), "distillation", Map.of("weight", 1, "temperature", 2)));
+        JobParameters params = JobParameters.of(job);
+        JobRun run = new JobRun(job, params, () -> false, null, null, null, null, null);
+        TrainingConfig cfg = TrainAdapterHandler.trainingConfig(run);
+        assertThat(cfg.distillationWeight()).isEqualTo(1.0);
+        assertThat(cfg.distillationTemperature()).isEqualTo(2.0);
+        assertThat(cfg.epochs()).isEqualTo(1);
+        LoraOptions options = TrainAdapterHandler.options(params, learner.base().spec());
+
+        learner.trainAdapter("seg-2", regime(true, 150, BALANCED, 51), options, cfg, TrainingListener.NONE);
+
+        assertThat(learner.adapters().get("seg-2").targets()).containsExactly(head);
+        VersionDraft draft = draft("adapter", new VersionDraft.NewSegment("seg-2", "seg-2"), "seg-2");
+        Map<String, Object> v = VersionRequest.of(job, draft, parent(), learner,
+                VersionRequest.segments(parent(), job, draft), List.of(), null);
+        Map<String, Object> adapter = ((List<Map<String, Object>>) v.get("adapters")).get(1);
+        assertThat(adapter).containsEntry("name", "seg-2").containsEntry("rank", 2)
+                .containsEntry("targetModules", List.of(head));
+        assertThat(TrainAdapterHandler.shape(params)).isEqualTo("rank 2, layers [" + head
+                + "], distilled from the serving version with weight 1.0 at temperature 2.0");
+        assertThat(TrainAdapterHandler.shape(JobParameters.of(JobParametersTest.job(JobKind.TRAIN_ADAPTER,
+                Map.of())))).isEqualTo("rank 8, every linear layer");
     }
 }
