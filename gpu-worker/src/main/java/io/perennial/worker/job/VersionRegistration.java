@@ -38,12 +38,10 @@ class VersionRegistration {
         double latencyMs = latencyMs(candidate, probes.get(probes.size() - 1).data());
         String model = run.model();
         RegistryRetry retry = run.retry();
-        Path dir = null;
+        Path dir = tempDirectory();
         try {
-            dir = Files.createTempDirectory("perennial-job-");
             candidate.save(dir);
-            Path saved = dir;
-            List<Map<String, Object>> artifacts = VersionFiles.uploadAll(saved, (name, kind, file) -> retry.call(
+            List<Map<String, Object>> artifacts = VersionFiles.uploadAll(dir, (name, kind, file) -> retry.call(
                     "upload " + name, () -> run.registry().upload(model, kind, file)));
             JsonNode parent = draft.parent() == null ? null
                     : retry.call("read version " + draft.parent(), () -> run.registry().version(model, draft.parent()));
@@ -65,13 +63,19 @@ class VersionRegistration {
         } catch (IOException ex) {
             throw JobFailedException.retryable("cannot write the trained model: " + ex.getMessage(), ex);
         } finally {
-            if (dir != null) {
-                try {
-                    LocalFiles.deleteTree(dir);
-                } catch (IOException ex) {
-                    log.warn("Could not delete {}: {}", dir, ex.getMessage());
-                }
+            try {
+                LocalFiles.deleteTree(dir);
+            } catch (IOException ex) {
+                log.warn("Could not delete {}: {}", dir, ex.getMessage());
             }
+        }
+    }
+
+    private static Path tempDirectory() {
+        try {
+            return Files.createTempDirectory("perennial-job-");
+        } catch (IOException ex) {
+            throw JobFailedException.retryable("cannot write the trained model: " + ex.getMessage(), ex);
         }
     }
 
