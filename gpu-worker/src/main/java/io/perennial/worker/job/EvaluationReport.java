@@ -43,6 +43,7 @@ final class EvaluationReport {
             }
             segments.add(s);
         }
+        endWithAnActiveSegment(segments);
         Map<String, Object> e = new LinkedHashMap<>();
         if (serving != null) {
             e.put("servingVersion", serving);
@@ -59,6 +60,27 @@ final class EvaluationReport {
         }
         e.put("parameterCount", params);
         return e;
+    }
+
+    /**
+     * The registry reads the last row as the segment the version learned and refuses it archived. A version that
+     * learned nothing ({@code archive}) may have archived the regime of the newest probe: the newest active row
+     * moves to the end instead (the rows keep their order otherwise). Nothing moves when every row is archived.
+     */
+    static void endWithAnActiveSegment(List<Map<String, Object>> rows) {
+        if (rows.isEmpty() || !isArchived(rows.get(rows.size() - 1))) {
+            return;
+        }
+        for (int i = rows.size() - 2; i >= 0; i--) {
+            if (!isArchived(rows.get(i))) {
+                rows.add(rows.remove(i));
+                return;
+            }
+        }
+    }
+
+    private static boolean isArchived(Map<String, Object> row) {
+        return Boolean.TRUE.equals(row.get("archived"));
     }
 
     private static double clamp01(double v) {

@@ -190,8 +190,10 @@ class JobHandlersTest {
         Map<String, Object> evaluation = EvaluationReport.of(probes, report, 2, 0.1, learner,
                 learner.base().spec(), archivedSegments);
         List<Map<String, Object>> rows = (List<Map<String, Object>>) evaluation.get("segments");
-        assertThat(rows.get(0)).containsEntry("segment", "base").doesNotContainKey("archived");
-        assertThat(rows.get(1)).containsEntry("segment", "seg-1").containsEntry("archived", true)
+        Map<String, Map<String, Object>> bySegment = new HashMap<>();
+        rows.forEach(r -> bySegment.put((String) r.get("segment"), r));
+        assertThat(bySegment.get("base")).doesNotContainKey("archived");
+        assertThat(bySegment.get("seg-1")).containsEntry("archived", true)
                 .containsKeys("accuracy", "negativeFlipRate");
         assertThat(evaluation).containsEntry("servingVersion", 2);
     }
@@ -306,5 +308,33 @@ class JobHandlersTest {
                 + "], distilled from the serving version with weight 1.0 at temperature 2.0");
         assertThat(TrainAdapterHandler.shape(JobParameters.of(JobParametersTest.job(JobKind.TRAIN_ADAPTER,
                 Map.of())))).isEqualTo("rank 8, every linear layer");
+    }
+
+    @Test
+    void anArchiveOfTheNewestProbesRegimeEndsItsReportWithTheNewestActiveSegment() {
+        // the registry reads the last row as the segment the version learned and refuses it archived
+        LabeledData baseProbe = regime(false, 60, BALANCED, 61);
+        LabeledData shiftedProbe = regime(true, 60, BALANCED, 62);
+        List<SegmentProbe> probes = List.of(new SegmentProbe("base", baseProbe), new SegmentProbe("seg-1",
+                shiftedProbe));
+        var serving = learner.predictProbes(SegmentProbe.samples(probes));
+        ArchiveHandler.archive(learner, List.of("seg-1"), 2);
+        ProbeReport report = learner.evaluate(SegmentProbe.samples(probes), serving);
+        Map<String, Object> evaluation = EvaluationReport.of(probes, report, 2, 0.1, learner, learner.base().spec(),
+                Set.of("seg-1"));
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) evaluation.get("segments");
+        assertThat(rows).extracting(r -> r.get("segment")).containsExactly("seg-1", "base");
+        assertThat(rows.get(0)).containsEntry("archived", true).containsEntry("accuracy", report.accuracies().get(1));
+        assertThat(rows.get(1)).containsEntry("accuracy", report.accuracies().get(0));
+
+        List<Map<String, Object>> allArchived = new java.util.ArrayList<>(List.of(Map.of("segment", "a", "archived",
+                true), Map.of("segment", "b", "archived", true)));
+        EvaluationReport.endWithAnActiveSegment(allArchived);
+        assertThat(allArchived).extracting(r -> r.get("segment")).containsExactly("a", "b");
+        List<Map<String, Object>> mixed = new java.util.ArrayList<>(List.of(Map.of("segment", "a"),
+                Map.of("segment", "b"), Map.of("segment", "c", "archived", true), Map.of("segment", "d", "archived",
+                true)));
+        EvaluationReport.endWithAnActiveSegment(mixed);
+        assertThat(mixed).extracting(r -> r.get("segment")).containsExactly("a", "c", "d", "b");
     }
 }
