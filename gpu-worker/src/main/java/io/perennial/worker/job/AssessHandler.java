@@ -3,12 +3,11 @@ package io.perennial.worker.job;
 import io.perennial.contracts.events.JobEvents.JobKind;
 import io.perennial.learning.ContinualLearner;
 import io.perennial.learning.adaptation.WindowAssessment;
-import io.perennial.learning.data.LabeledData;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code ASSESS}: the evidence of the window against every regime of the serving version, active and archived, for
- * trainer-service's decision. Registers nothing and trains nothing: a pure function of the window and the version,
+ * {@code ASSESS}: the evidence of the whole window (labelled or not) against every regime of the serving version,
+ * active and archived, for trainer-service's decision. Registers nothing and trains nothing: a pure function of the window and the version,
  * so a redelivered job simply runs again.
  */
 @Component
@@ -27,21 +26,24 @@ class AssessHandler implements JobHandler {
     @Override
     public JobOutcome run(JobRun run) {
         run.family();
-        TrainingWindow window = run.window();
+        TrainingWindow window = run.wholeWindow();
         int serving = run.requireProduction("assess the window against");
         try (ContinualLearner learner = run.load(serving)) {
             run.stopIfCancelled("before the assessment");
             run.phase("assessing " + window.data().size() + " samples against version " + serving);
-            WindowAssessment assessment = assess(learner, window.data());
+            WindowAssessment assessment = assess(learner, window);
             return JobOutcome.found(assessment.toMap(), "assessed " + assessment.samples() + " samples against version "
                     + serving + "; nearest regime " + assessment.nearest().map(r -> r.regime()).orElse("none"));
         }
     }
 
-    /** The window's evidence; a window the library cannot assess fails the job for good, with the reason. */
-    static WindowAssessment assess(ContinualLearner learner, LabeledData window) {
+    /**
+     * The window's evidence (unlabelled rows count for where the inputs went; their labels are estimated); a window
+     * the library cannot assess fails the job for good, with the reason.
+     */
+    static WindowAssessment assess(ContinualLearner learner, TrainingWindow window) {
         try {
-            return learner.assess(window);
+            return learner.assess(window.data(), window.fullyLabelled() ? null : window.labelled());
         } catch (IllegalArgumentException ex) {
             throw JobFailedException.permanent("cannot assess the window: " + ex.getMessage(), ex);
         }

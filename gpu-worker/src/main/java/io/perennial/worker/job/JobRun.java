@@ -1,6 +1,7 @@
 package io.perennial.worker.job;
 
 import io.perennial.contracts.events.JobEvents.JobRequested;
+import io.perennial.contracts.events.StreamSpec;
 import io.perennial.formats.spec.ModelFamilySpec;
 import io.perennial.formats.spec.SpecJson;
 import io.perennial.learning.ContinualLearner;
@@ -10,6 +11,7 @@ import io.perennial.worker.registry.RegistryGateway;
 import io.perennial.worker.registry.VersionCache;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -104,15 +106,29 @@ final class JobRun {
     /** Every labelled sample of the job's window (late labels joined), read once. */
     TrainingWindow window() {
         if (window == null) {
-            try {
-                window = windows.read(params.stream(), job.fromOffsets(), job.toOffsets());
-            } catch (DataAgedOutException ex) {
-                throw JobFailedException.permanent(ex.getMessage(), ex);
-            } catch (IllegalArgumentException ex) {
-                throw JobFailedException.permanent("cannot read the training window: " + ex.getMessage(), ex);
-            }
+            window = read(windows::read);
         }
         return window;
+    }
+
+    /** Every valid sample of the job's window, labelled (late labels joined) or not, with the mask of labelled rows. */
+    TrainingWindow wholeWindow() {
+        return read(windows::readAll);
+    }
+
+    private TrainingWindow read(WindowRead read) {
+        try {
+            return read.read(params.stream(), job.fromOffsets(), job.toOffsets());
+        } catch (DataAgedOutException ex) {
+            throw JobFailedException.permanent(ex.getMessage(), ex);
+        } catch (IllegalArgumentException ex) {
+            throw JobFailedException.permanent("cannot read the training window: " + ex.getMessage(), ex);
+        }
+    }
+
+    @FunctionalInterface
+    private interface WindowRead {
+        TrainingWindow read(StreamSpec stream, Map<Integer, Long> from, Map<Integer, Long> to);
     }
 
     /** The window cut by the probe rule; refused when either part is empty. */

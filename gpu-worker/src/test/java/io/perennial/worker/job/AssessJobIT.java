@@ -108,10 +108,14 @@ class AssessJobIT {
                 JobParametersTest.job(JobKind.ASSESS, Map.of()).parameters(), Instant.now());
         JobRun run = new JobRun(job, JobParameters.of(job), () -> false, null, reader, null, null, reporter);
 
-        TrainingWindow window = run.window();
-        assertThat(window.data().size()).isEqualTo(180); // every labelled sample, probes included
+        TrainingWindow window = run.wholeWindow();
+        // every valid sample, probes and unlabelled ones included; only the labelled ones carry their class
+        assertThat(window.data().size()).isEqualTo(200);
         assertThat(window.unlabelled()).isEqualTo(20);
-        var assessment = AssessHandler.assess(learner, window.data());
+        assertThat(window.labelled()[9]).isFalse();
+        assertThat(window.labelled()[10]).isTrue();
+        assertThat(run.window().data().size()).isEqualTo(180); // what a training job reads of the same window
+        var assessment = AssessHandler.assess(learner, window);
         reporter.succeeded(job, JobOutcome.found(assessment.toMap(), "assessed"));
         template.destroy();
 
@@ -119,7 +123,8 @@ class AssessJobIT {
         assertThat(status.phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(status.version()).isNull();
         assertThat(status.worker()).isEqualTo("worker-it");
-        assertThat(status.result()).containsEntry("samples", 180).containsEntry("nearest", "seg-1");
+        assertThat(status.result()).containsEntry("samples", 200).containsEntry("labelled", 180)
+                .containsEntry("nearest", "seg-1");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> regimes = (List<Map<String, Object>>) status.result().get("regimes");
         assertThat(regimes).extracting(r -> r.get("regime")).containsExactlyInAnyOrder("base", "seg-1");

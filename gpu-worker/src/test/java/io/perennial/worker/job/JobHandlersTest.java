@@ -267,7 +267,10 @@ class JobHandlersTest {
 
     @Test
     void anAssessmentReportsEvidenceAgainstEveryRegimeAsTheJobsResult() {
-        LabeledData window = regime(true, 300, BALANCED, 31);
+        LabeledData data = regime(true, 300, BALANCED, 31);
+        boolean[] labelled = new boolean[data.size()];
+        java.util.Arrays.fill(labelled, true);
+        TrainingWindow window = new TrainingWindow(data, List.of(), new long[data.size()], 0, 0, 0, labelled);
         WindowAssessment assessment = AssessHandler.assess(learner, window);
         JobOutcome outcome = JobOutcome.found(assessment.toMap(), "assessed");
         assertThat(outcome.version()).isNull();
