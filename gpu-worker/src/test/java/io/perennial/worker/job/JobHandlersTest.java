@@ -163,11 +163,9 @@ class JobHandlersTest {
 
     @Test
     void archivingTakesTheRegimeOutOfRoutingAndFlagsItsSegmentsInTheEvaluation() {
-        LabeledData baseProbe = regime(false, 60, BALANCED, 11);
-        LabeledData shiftedProbe = regime(true, 60, BALANCED, 12);
-        List<SegmentProbe> probes = List.of(new SegmentProbe("base", baseProbe), new SegmentProbe("seg-1",
-                shiftedProbe));
-        var serving = learner.predictProbes(List.of(baseProbe, shiftedProbe));
+        List<SegmentProbe> probes = probesOfBothRegimes(11);
+        LabeledData shiftedProbe = probes.get(1).data();
+        var serving = learner.predictProbes(SegmentProbe.samples(probes));
         assertThat(regimesOf(shiftedProbe)).contains("seg-1");
 
         ArchiveHandler.archive(learner, List.of("seg-1"), 2);
@@ -196,6 +194,12 @@ class JobHandlersTest {
         assertThat(bySegment.get("seg-1")).containsEntry("archived", true)
                 .containsKeys("accuracy", "negativeFlipRate");
         assertThat(evaluation).containsEntry("servingVersion", 2);
+    }
+
+    /** The probes of the base segment and of seg-1, as an earlier job's probes would be read. */
+    private static List<SegmentProbe> probesOfBothRegimes(long seed) {
+        return List.of(new SegmentProbe("base", regime(false, 60, BALANCED, seed)), new SegmentProbe("seg-1",
+                regime(true, 60, BALANCED, seed + 1)));
     }
 
     private java.util.Set<String> regimesOf(LabeledData probe) {
@@ -316,10 +320,7 @@ class JobHandlersTest {
     @Test
     void anArchiveOfTheNewestProbesRegimeEndsItsReportWithTheNewestActiveSegment() {
         // the registry reads the last row as the segment the version learned and refuses it archived
-        LabeledData baseProbe = regime(false, 60, BALANCED, 61);
-        LabeledData shiftedProbe = regime(true, 60, BALANCED, 62);
-        List<SegmentProbe> probes = List.of(new SegmentProbe("base", baseProbe), new SegmentProbe("seg-1",
-                shiftedProbe));
+        List<SegmentProbe> probes = probesOfBothRegimes(61);
         var serving = learner.predictProbes(SegmentProbe.samples(probes));
         ArchiveHandler.archive(learner, List.of("seg-1"), 2);
         ProbeReport report = learner.evaluate(SegmentProbe.samples(probes), serving);
