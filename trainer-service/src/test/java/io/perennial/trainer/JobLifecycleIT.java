@@ -2,20 +2,30 @@ package io.perennial.trainer;
 
 import static io.perennial.testing.TestHttp.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.perennial.contracts.Topics;
 import io.perennial.contracts.cloudevents.CloudEventAttributes;
 import io.perennial.contracts.events.EventCodec;
+import io.perennial.contracts.events.AdaptationEvents.AdaptationAttempted;
+import io.perennial.contracts.events.AdaptationEvents.AdaptationDecided;
+import io.perennial.contracts.events.AdaptationEvents.AdaptationStuck;
+import io.perennial.contracts.events.AdaptationEvents.Decision;
+import io.perennial.contracts.events.DriftEvents.DriftDetected;
+import io.perennial.contracts.events.DriftEvents.Severity;
 import io.perennial.contracts.events.EventTypes;
 import io.perennial.contracts.events.JobEvents.JobRequested;
 import io.perennial.contracts.events.JobEvents.JobStatus;
 import io.perennial.contracts.events.JobEvents.Phase;
 import io.perennial.contracts.events.StreamEvents.StreamCreated;
 import io.perennial.contracts.events.StreamSpec;
+import io.perennial.registry.RegistryApplication;
 import io.perennial.support.kafka.KafkaEvents;
 import io.perennial.support.security.ApiKeyService;
 import io.perennial.support.security.Role;
+import io.perennial.support.service.PerennialServices;
+import io.perennial.trainer.adaptation.DriftTriggerRepository;
 import io.perennial.testing.PerennialIntegrationTest;
 import io.perennial.testing.TestHttp;
 import io.perennial.testing.TestInfrastructure;
@@ -23,26 +33,71 @@ import io.perennial.testing.TestTopics;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
-/** The job state machine against a real broker, with a simulated worker publishing job events. */
+/**
+ * The job state machine against a real broker, with a simulated worker publishing job events; for the loop (alarm →
+ * assessment → decision → answer → remedies) next to a real registry-service whose gate promotes or refuses the
+ * versions the simulated worker registers, as gpu-worker does.
+ */
 @PerennialIntegrationTest(properties = {"spring.config.name=trainer-service",
         "perennial.security.bootstrap-admin-password=trainer-admin-password",
+        "perennial.security.service-token=" + JobLifecycleIT.SERVICE_TOKEN,
         "perennial.trainer.heartbeat-timeout=5s", "perennial.trainer.sweep-interval=300ms",
         "perennial.trainer.max-attempts=2"})
 class JobLifecycleIT {
 
+    static final String SERVICE_TOKEN = "pnl-test-service-token-for-trainer-and-registry";
     private static final String ADMIN = TestHttp.basic("admin", "trainer-admin-password");
+    /** Users are shared by the services of one database, so the registry's admin is the trainer's. */
+    private static final String REGISTRY_ADMIN = ADMIN;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static ConfigurableApplicationContext registry;
+    private static int registryPort;
+
+    @BeforeAll
+    static void startRegistry() {
+        registry = PerennialServices.builder(RegistryApplication.class, RegistryApplication.NAME).run(
+                "--server.port=0", "--perennial.security.bootstrap-admin-password=trainer-admin-password",
+                "--perennial.security.service-token=" + SERVICE_TOKEN);
+        registryPort = registry.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @DynamicPropertySource
+    static void registryUrl(DynamicPropertyRegistry properties) {
+        properties.add("perennial.trainer.registry-url", () -> "http://127.0.0.1:" + registryPort);
+    }
     private static final String WINDOW = "\"fromOffsets\":{\"0\":10,\"1\":5},\"toOffsets\":{\"0\":110,\"1\":95}";
 
     @LocalServerPort
@@ -56,6 +111,9 @@ class JobLifecycleIT {
 
     @Autowired
     ApiKeyService apiKeys;
+
+    @Autowired
+    DriftTriggerRepository triggers;
 
     @Test
     void aJobMovesThroughItsStatesFromWorkerReportsOnce(TestInfrastructure infra) {
@@ -155,6 +213,408 @@ class JobLifecycleIT {
         assertThat(http.get("/v1/jobs", viewer).statusCode()).isEqualTo(200);
         assertProblem(http.postJson("/v1/jobs", viewer, "{\"stream\":\"s\",\"kind\":\"TRAIN_ADAPTER\"," + WINDOW + "}"),
                 403);
+    }
+
+    /**
+     * The loop on one stream: a base, then an alarm (delivered three times) that is assessed, decided as a new regime
+     * and answered with an adapter the gate refuses, then every remedy refused → STUCK; a second alarm that recurs a
+     * known regime, whose restore fails and falls back to a new adapter that serves; a third that finds the active
+     * set full and first archives the least recently seen adapter.
+     */
+    @Test
+    void everyAlarmGetsOneDecisionARefusedAnswerClimbsTheLadderAndAFullSetIsConsolidatedFirst(
+            TestInfrastructure infra) throws Exception {
+        String stream = "loop";
+        TestHttp http = new TestHttp(port);
+        TestHttp reg = new TestHttp(registryPort);
+        defineStream(infra, stream);
+        assertThat(http.putJson("/v1/policies/" + stream, ADMIN, "{\"baseWindow\":20,\"minSamplesAfterDrift\":20,"
+                + "\"maxAdapters\":1}").statusCode()).isEqualTo(200);
+        // registry-service creates the stream's model from the same stream event
+        await().atMost(Duration.ofSeconds(30)).until(() -> reg.get("/v1/models/" + stream, REGISTRY_ADMIN)
+                .statusCode() == 200);
+        assertThat(reg.send("PUT", "/v1/models/" + stream + "/gate", REGISTRY_ADMIN, "application/json",
+                "{\"maxNegativeFlipRate\":0.01}").statusCode()).isEqualTo(200);
+        createTopic(infra.bootstrapServers(), stream);
+        Set<String> seen = new HashSet<>();
+
+        try (KafkaProducer<String, byte[]> worker = producer(infra)) {
+            // the base: trained on the first 20 samples, registered, evaluated and promoted by the trainer
+            produce(infra, stream, 20);
+            JsonNode base = awaitNewJob(http, stream, "TRAIN_BASE", seen);
+            int v1 = register(reg, stream, "{\"kind\":\"base\",\"jobId\":\"" + base.get("id").asString() + "\"}");
+            evaluate(reg, stream, v1, null, 0.0);
+            succeed(worker, base, v1, null);
+            awaitJob(http, base.get("id").asString(), "\"promotion\":\"PROMOTED\"");
+
+            // alarm 1, delivered three times (twice the same event, once re-published): one alarm, one decision
+            DriftDetected alarm = new DriftDetected(stream, "ks", "covariate", 0.9, 1e-6, 0.01, Severity.HIGH,
+                    Map.of(0, 20L), Instant.now());
+            CloudEventAttributes once = CloudEventAttributes.of("/perennial/drift-service",
+                    EventTypes.DRIFT_DETECTED.type(), stream);
+            alarm(worker, alarm, once);
+            alarm(worker, alarm, once);
+            alarm(worker, alarm, CloudEventAttributes.of("/perennial/drift-service",
+                    EventTypes.DRIFT_DETECTED.type(), stream));
+            produce(infra, stream, 20);
+            JsonNode assess = awaitNewJob(http, stream, "ASSESS", seen);
+            assertThat(assess.get("fromOffsets").toString()).isEqualTo("{\"0\":20}");
+            assertThat(assess.get("toOffsets").toString()).isEqualTo("{\"0\":40}");
+            assertThat(assess.get("segment").asString()).isEqualTo("seg-1");
+            JsonNode decisions = decisions(http, stream);
+            assertThat(decisions).hasSize(1);
+            assertThat(decisions.get(0).get("state").asString()).isEqualTo("ASSESSING");
+            long alarmId = decisions.get(0).get("id").asLong();
+            // the assessment: the window fits no known regime (only the base is known)
+            Map<String, Object> evidence = Map.of("samples", 20, "labelled", 20, "regimes", List.of(Map.of(
+                    "regime", "base", "archived", false, "routedShare", 1.0, "meanDistance", 6.5, "pValue", 1e-9,
+                    "classConditionalPValue", 1e-8, "priorShiftPValue", 0.4, "priorShiftTv", 0.02)),
+                    "adapterSimilarity", List.of());
+            succeed(worker, assess, null, evidence);
+            // a succeeded assessment: its result on the job, no version, nothing to promote
+            awaitJob(http, assess.get("id").asString(), "\"state\":\"SUCCEEDED\"", "\"result\":{",
+                    "\"meanDistance\":6.5");
+            JsonNode adapter = awaitNewJob(http, stream, "TRAIN_ADAPTER", seen);
+            assertThat(adapter.get("segment").asString()).isEqualTo("seg-1");
+            assertThat(adapter.get("fromOffsets").toString()).isEqualTo("{\"0\":20}");
+            assertThat(adapter.get("parameters").get("trigger").get("alarmId").asLong()).isEqualTo(alarmId);
+            assertThat(http.get("/v1/jobs/" + assess.get("id").asString(), ADMIN).body())
+                    .doesNotContain("\"promotion\":\"");
+            JsonNode decided = decision(http, alarmId);
+            assertThat(decided.get("decision").asString()).isEqualTo("NEW_REGIME");
+            assertThat(decided.get("state").asString()).isEqualTo("ACTING");
+            assertThat(decided.get("reason").asString()).contains("active regime base").contains("does not match");
+            assertThat(decided.get("evidence").get("thresholds").get("matchAlpha").asDouble()).isEqualTo(0.01);
+            List<AdaptationDecided> decidedEvents = adaptation(infra, stream, 1, EventTypes.ADAPTATION_DECIDED);
+            assertThat(decidedEvents).singleElement().satisfies(d -> {
+                assertThat(d.alarmId()).isEqualTo(alarmId);
+                assertThat(d.decision()).isEqualTo(Decision.NEW_REGIME);
+                assertThat(d.jobId()).isEqualTo(adapter.get("id").asString());
+                assertThat(d.reason()).isEqualTo(decided.get("reason").asString());
+            });
+
+            // a second planner that got past the policy row lock can neither decide again nor re-assess the alarm
+            assertThatThrownBy(() -> triggers.decide(alarmId, Decision.RECURRING, "again", Map.of()))
+                    .hasMessageContaining("no longer ASSESSING");
+            assertThatThrownBy(() -> triggers.assessing(alarmId, UUID.randomUUID(), "seg-9", Map.of(0, 20L),
+                    Map.of(0, 40L))).hasMessageContaining("no longer PENDING");
+            assertThat(decision(http, alarmId).get("decision").asString()).isEqualTo("NEW_REGIME");
+
+            // the gate refuses the adapter (negative flip rate 0.05 > 0.01) and every remedy after it
+            List<String> remedies = new ArrayList<>();
+            JsonNode refused = adapter;
+            for (int rung = 1; rung <= 4; rung++) {
+                int v = register(reg, stream, adapterVersion(v1, refused.get("id").asString(), "seg-1"));
+                evaluate(reg, stream, v, v1, 0.05);
+                succeed(worker, refused, v, null);
+                awaitJob(http, refused.get("id").asString(), "\"promotion\":\"BLOCKED\"", "max-negative-flip-rate");
+                if (rung == 4) {
+                    break;
+                }
+                refused = awaitNewJob(http, stream, "TRAIN_ADAPTER", seen);
+                JsonNode p = refused.get("parameters");
+                assertThat(refused.get("segment").asString()).isEqualTo("seg-1");
+                assertThat(refused.get("fromOffsets").toString()).isEqualTo("{\"0\":20}");
+                assertThat(p.get("remedy").get("rung").asInt()).isEqualTo(rung);
+                assertThat(p.get("distillation").toString()).isEqualTo("{\"weight\":1.0,\"temperature\":2.0}");
+                remedies.add(p.get("remedy").get("name").asString());
+                if (rung == 2) {
+                    assertThat(p.get("targets").toString()).isEqualTo("[\"fc2\"]");
+                }
+                if (rung == 3) {
+                    assertThat(p.get("rank").asInt()).isEqualTo(16);
+                }
+                // earlier segments are probed once, the segment being learned never
+                assertThat(p.get("probes").toString()).contains("\"segment\":\"base\"").doesNotContain("seg-1");
+            }
+            assertThat(remedies).containsExactly("distillation", "head-only", "higher-rank");
+            await().atMost(Duration.ofSeconds(30)).until(() -> decision(http, alarmId).get("state").asString()
+                    .equals("STUCK"));
+            JsonNode stuck = JSON.readTree(http.get("/v1/decisions/stuck?stream=" + stream, ADMIN).body());
+            assertThat(stuck).hasSize(1);
+            assertThat(stuck.get(0).get("attempts")).hasSize(4);
+            assertThat(stuck.get(0).get("attempts").get(3).get("verdict").asString())
+                    .contains("max-negative-flip-rate");
+            assertThat(stuck.get(0).get("jobIds")).hasSize(5);
+            assertThat(adaptation(infra, stream, 3, EventTypes.ADAPTATION_ATTEMPTED))
+                    .extracting(AdaptationAttempted::rung, AdaptationAttempted::remedy)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "distillation"),
+                            org.assertj.core.groups.Tuple.tuple(2, "head-only"),
+                            org.assertj.core.groups.Tuple.tuple(3, "higher-rank"));
+            assertThat(adaptation(infra, stream, 1, EventTypes.ADAPTATION_STUCK)).singleElement().satisfies(s -> {
+                assertThat(s.alarmId()).isEqualTo(alarmId);
+                assertThat(s.servingVersion()).isEqualTo(v1);
+                assertThat(s.segment()).isEqualTo("seg-1");
+                assertThat(s.attempts()).extracting(a -> a.get("remedy"))
+                        .containsExactly("new-adapter", "distillation", "head-only", "higher-rank");
+                assertThat(s.attempts()).allSatisfy(a -> assertThat(String.valueOf(a.get("verdict")))
+                        .contains("max-negative-flip-rate"));
+            });
+            // the redelivered alarm made no second alarm and no second decision
+            assertThat(decisions(http, stream)).hasSize(1);
+            assertThat(adaptation(infra, stream, 1, EventTypes.ADAPTATION_DECIDED)).hasSize(1);
+
+            // alarm 2: the window recurs the base regime → RESTORE job; it fails → a new adapter, which serves
+            alarm(worker, new DriftDetected(stream, "ks", "covariate", 0.9, 1e-6, 0.01, Severity.HIGH,
+                    Map.of(0, 40L), Instant.now()), CloudEventAttributes.of("/perennial/drift-service",
+                    EventTypes.DRIFT_DETECTED.type(), stream));
+            produce(infra, stream, 20);
+            JsonNode assess2 = awaitNewJob(http, stream, "ASSESS", seen);
+            assertThat(assess2.get("segment").asString()).isEqualTo("seg-2");
+            assertThat(assess2.get("fromOffsets").toString()).isEqualTo("{\"0\":40}");
+            succeed(worker, assess2, null, Map.of("regimes", List.of(Map.of("regime", "base", "archived", false,
+                    "routedShare", 0.9, "meanDistance", 0.7, "pValue", 0.3, "classConditionalPValue", 0.4,
+                    "priorShiftPValue", 0.5, "priorShiftTv", 0.01))));
+            JsonNode restore = awaitNewJob(http, stream, "RESTORE", seen);
+            assertThat(restore.get("parameters").get("regime").asString()).isEqualTo("base");
+            assertThat(restore.get("segment").asString()).isEqualTo("seg-2");
+            long alarm2 = decisions(http, stream).get(0).get("id").asLong();
+            assertThat(decision(http, alarm2).get("decision").asString()).isEqualTo("RECURRING");
+            fail(worker, restore, "the registry refused kind 'restore'");
+            JsonNode fallback = awaitNewJob(http, stream, "TRAIN_ADAPTER", seen);
+            assertThat(fallback.get("segment").asString()).isEqualTo("seg-2");
+            assertThat(fallback.get("parameters").has("remedy")).isFalse();
+            int v2 = register(reg, stream, adapterVersion(v1, fallback.get("id").asString(), "seg-2"));
+            evaluate(reg, stream, v2, v1, 0.0);
+            succeed(worker, fallback, v2, null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> decision(http, alarm2).get("state").asString()
+                    .equals("DONE"));
+            assertThat(decision(http, alarm2).get("attempts").get(0).get("verdict").asString())
+                    .contains("refused kind 'restore'");
+
+            // alarm 3: a new regime, but the active set (seg-2) is full at maxAdapters 1: archive first, no adapter
+            alarm(worker, new DriftDetected(stream, "ks", "covariate", 0.9, 1e-6, 0.01, Severity.HIGH,
+                    Map.of(0, 60L), Instant.now()), CloudEventAttributes.of("/perennial/drift-service",
+                    EventTypes.DRIFT_DETECTED.type(), stream));
+            produce(infra, stream, 20);
+            JsonNode assess3 = awaitNewJob(http, stream, "ASSESS", seen);
+            succeed(worker, assess3, null, evidence);
+            JsonNode archive = awaitNewJob(http, stream, "ARCHIVE", seen);
+            assertThat(archive.get("parameters").get("regimes").toString()).isEqualTo("[\"seg-2\"]");
+            assertThat(archive.get("fromOffsets").toString()).isEqualTo("{}");
+            long alarm3 = decisions(http, stream).get(0).get("id").asLong();
+            assertThat(decision(http, alarm3).get("state").asString()).isEqualTo("CONSOLIDATING");
+            assertThat(adaptation(infra, stream, 4, EventTypes.ADAPTATION_DECIDED)).filteredOn(d ->
+                    d.alarmId() == alarm3).extracting(AdaptationDecided::decision)
+                    .containsExactlyInAnyOrder(Decision.ARCHIVE, Decision.NEW_REGIME);
+            fail(worker, archive, "the registry refused kind 'archive'");
+            await().atMost(Duration.ofSeconds(30)).until(() -> decision(http, alarm3).get("state").asString()
+                    .equals("STUCK"));
+            assertThat(decision(http, alarm3).get("note").asString()).contains("archiving was refused");
+            // the bound held: no adapter was queued for alarm 3
+            for (JsonNode j : JSON.readTree(http.get("/v1/jobs?stream=" + stream + "&limit=500", ADMIN).body())) {
+                assertThat(j.get("kind").asString() + " " + j.get("segment").asString())
+                        .isNotEqualTo("TRAIN_ADAPTER seg-3");
+            }
+        }
+        // the decisions API validates its parameters and needs a viewer
+        assertProblem(http.get("/v1/decisions?stream=../x", ADMIN), 400);
+        assertProblem(http.get("/v1/decisions?state=BORED", ADMIN), 400);
+        assertProblem(http.get("/v1/decisions?limit=0", ADMIN), 400);
+        assertProblem(http.get("/v1/decisions/999999", ADMIN), 404);
+        assertThat(http.get("/v1/decisions", null).statusCode()).isEqualTo(401);
+    }
+
+    /**
+     * A full active set with two close adapters: the merge the assessment's similarity justifies is refused by the
+     * gate, remembered, and the set is made room in by archiving the least recently seen adapter instead — also for a
+     * later alarm with the same evidence.
+     */
+    @Test
+    void aRefusedMergeIsRememberedAndNeverProposedAgain(TestInfrastructure infra) throws Exception {
+        String stream = "merging";
+        TestHttp http = new TestHttp(port);
+        TestHttp reg = new TestHttp(registryPort);
+        defineStream(infra, stream);
+        assertThat(http.putJson("/v1/policies/" + stream, ADMIN, "{\"baseWindow\":20,\"minSamplesAfterDrift\":20,"
+                + "\"maxAdapters\":2}").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> reg.get("/v1/models/" + stream, REGISTRY_ADMIN)
+                .statusCode() == 200);
+        assertThat(reg.send("PUT", "/v1/models/" + stream + "/gate", REGISTRY_ADMIN, "application/json",
+                "{\"maxNegativeFlipRate\":0.01}").statusCode()).isEqualTo(200);
+        createTopic(infra.bootstrapServers(), stream);
+        Set<String> seen = new HashSet<>();
+        Map<String, Object> unknown = Map.of("regimes", List.of(Map.of("regime", "base", "archived", false,
+                "routedShare", 0.2, "meanDistance", 6.0, "pValue", 1e-9, "classConditionalPValue", 1e-9)));
+        Map<String, Object> unknownButCloseAdapters = Map.of("regimes", unknown.get("regimes"), "adapterSimilarity",
+                List.of(Map.of("a", "seg-1", "b", "seg-2", "deltaCosine", 0.95, "descriptorDistance", 0.5)));
+        try (KafkaProducer<String, byte[]> worker = producer(infra)) {
+            produce(infra, stream, 20);
+            JsonNode base = awaitNewJob(http, stream, "TRAIN_BASE", seen);
+            int v1 = register(reg, stream, "{\"kind\":\"base\",\"jobId\":\"" + base.get("id").asString() + "\"}");
+            evaluate(reg, stream, v1, null, 0.0);
+            succeed(worker, base, v1, null);
+            awaitJob(http, base.get("id").asString(), "\"promotion\":\"PROMOTED\"");
+            int serving = v1;
+            Map<String, Integer> versionOf = new java.util.HashMap<>();
+            for (String segment : List.of("seg-1", "seg-2")) { // two new regimes, each an adapter that serves
+                JsonNode assess = raiseAndAssess(worker, infra, http, stream, seen);
+                succeed(worker, assess, null, unknown);
+                JsonNode adapter = awaitNewJob(http, stream, "TRAIN_ADAPTER", seen);
+                assertThat(adapter.get("segment").asString()).isEqualTo(segment);
+                int v = register(reg, stream, adapterVersion(serving, adapter.get("id").asString(), segment));
+                evaluate(reg, stream, v, serving, 0.0);
+                succeed(worker, adapter, v, null);
+                awaitJob(http, adapter.get("id").asString(), "\"promotion\":\"PROMOTED\"");
+                serving = v;
+                versionOf.put(segment, v);
+            }
+            // a third new regime on a full set: merge seg-1 and seg-2 (close), which the gate refuses
+            JsonNode assess = raiseAndAssess(worker, infra, http, stream, seen);
+            succeed(worker, assess, null, unknownButCloseAdapters);
+            JsonNode merge = awaitNewJob(http, stream, "MERGE", seen);
+            assertThat(merge.get("parameters").get("sources").toString()).isEqualTo("[\"seg-1\",\"seg-2\"]");
+            long alarm = decisions(http, stream).get(0).get("id").asLong();
+            int merged = register(reg, stream, "{\"kind\":\"merge\",\"parentVersion\":" + serving + ",\"jobId\":\""
+                    + merge.get("id").asString() + "\",\"adapters\":[{\"name\":\"merge-1\",\"rank\":2,\"alpha\":4,"
+                    + "\"targetModules\":[\"fc1\"],\"segment\":{\"topic\":\"perennial.samples.merging\","
+                    + "\"partitions\":[{\"partition\":0,\"fromOffset\":20,\"toOffset\":60}]}}],"
+                    + "\"merge\":{\"method\":\"ties\",\"sources\":["
+                    + "{\"version\":" + versionOf.get("seg-1") + ",\"adapter\":\"seg-1\"},{\"version\":"
+                    + versionOf.get("seg-2") + ",\"adapter\":\"seg-2\"}]}}");
+            evaluate(reg, stream, merged, serving, 0.2);
+            succeed(worker, merge, merged, null);
+            // refused → the pair is remembered and the least recently seen adapter, seg-1, is archived instead
+            JsonNode archive = awaitNewJob(http, stream, "ARCHIVE", seen);
+            assertThat(archive.get("parameters").get("regimes").toString()).isEqualTo("[\"seg-1\"]");
+            JsonNode consolidations = decision(http, alarm).get("consolidations");
+            assertThat(consolidations).hasSize(2);
+            assertThat(consolidations.get(0).get("decision").asString()).isEqualTo("MERGE");
+            assertThat(consolidations.get(0).get("outcome").asString()).contains("max-negative-flip-rate");
+            assertThat(consolidations.get(1).get("decision").asString()).isEqualTo("ARCHIVE");
+            assertThat(adaptation(infra, stream, 5, EventTypes.ADAPTATION_DECIDED)).filteredOn(d ->
+                    d.alarmId() == alarm).extracting(AdaptationDecided::decision)
+                    .containsExactly(Decision.MERGE, Decision.NEW_REGIME, Decision.ARCHIVE);
+            fail(worker, archive, "the worker could not archive");
+            await().atMost(Duration.ofSeconds(30)).until(() -> decision(http, alarm).get("state").asString()
+                    .equals("STUCK"));
+
+            // a later alarm with the same evidence: the refused pair is not proposed again
+            JsonNode again = raiseAndAssess(worker, infra, http, stream, seen);
+            succeed(worker, again, null, unknownButCloseAdapters);
+            JsonNode archiveAgain = awaitNewJob(http, stream, "ARCHIVE", seen);
+            assertThat(archiveAgain.get("parameters").get("regimes").toString()).isEqualTo("[\"seg-1\"]");
+            long later = decisions(http, stream).get(0).get("id").asLong();
+            assertThat(decision(http, later).get("consolidations").get(0).get("reason").asString())
+                    .contains("no pair of adapters close enough");
+        }
+    }
+
+    /** Raises an alarm at the end of the stream's topic, adds the window's samples and returns its ASSESS job. */
+    private JsonNode raiseAndAssess(KafkaProducer<String, byte[]> producer, TestInfrastructure infra, TestHttp http,
+            String stream, Set<String> seen) throws Exception {
+        long end;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(
+                    Topics.samples(stream), 0);
+            end = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all()
+                    .get(30, TimeUnit.SECONDS).get(tp).offset();
+        }
+        alarm(producer, new DriftDetected(stream, "ks", "covariate", 0.9, 1e-6, 0.01, Severity.HIGH,
+                Map.of(0, end), Instant.now()), CloudEventAttributes.of("/perennial/drift-service",
+                EventTypes.DRIFT_DETECTED.type(), stream));
+        produce(infra, stream, 20);
+        JsonNode assess = awaitNewJob(http, stream, "ASSESS", seen);
+        assertThat(assess.get("fromOffsets").toString()).isEqualTo("{\"0\":" + end + "}");
+        return assess;
+    }
+
+    private static JsonNode decisions(TestHttp http, String stream) {
+        HttpResponse<String> r = http.get("/v1/decisions?stream=" + stream, ADMIN);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static JsonNode decision(TestHttp http, long id) {
+        HttpResponse<String> r = http.get("/v1/decisions/" + id, ADMIN);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    /** Waits for the stream's newest job to be a QUEUED job of {@code kind} not seen before. */
+    private static JsonNode awaitNewJob(TestHttp http, String stream, String kind, Set<String> seen) {
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode newest = JSON.readTree(http.get("/v1/jobs?stream=" + stream + "&limit=1", ADMIN).body()).get(0);
+            assertThat(newest).isNotNull();
+            assertThat(seen).doesNotContain(newest.get("id").asString());
+            assertThat(newest.get("kind").asString()).isEqualTo(kind);
+            found[0] = newest;
+        });
+        seen.add(found[0].get("id").asString());
+        return found[0];
+    }
+
+    private void succeed(KafkaProducer<String, byte[]> worker, JsonNode job, Integer version,
+            Map<String, Object> result) {
+        String id = job.get("id").asString();
+        report(worker, status(id, 1, Phase.STARTED, null, null, null));
+        report(worker, new JobStatus(id, 1, Phase.SUCCEEDED, "w1", null, null, null, null, version, "done",
+                Instant.now(), null, result));
+    }
+
+    private void fail(KafkaProducer<String, byte[]> worker, JsonNode job, String why) {
+        String id = job.get("id").asString();
+        report(worker, new JobStatus(id, 1, Phase.FAILED, "w1", null, null, null, null, null, why, Instant.now(),
+                false));
+    }
+
+    private void alarm(KafkaProducer<String, byte[]> producer, DriftDetected alarm, CloudEventAttributes attributes)
+            throws Exception {
+        producer.send(new ProducerRecord<>(Topics.DRIFT, null, alarm.stream(), codec.encode(alarm),
+                KafkaEvents.headers(attributes))).get();
+    }
+
+    private <T> List<T> adaptation(TestInfrastructure infra, String stream, int expected,
+            io.perennial.contracts.events.EventType<T> type) {
+        java.util.concurrent.atomic.AtomicReference<List<T>> out = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            out.set(TestTopics.read(infra.bootstrapServers(), Topics.ADAPTATION, expected).stream()
+                    .filter(r -> stream.equals(r.key())).map(events::decode).filter(e -> e.is(type))
+                    .map(e -> e.dataAs(type)).toList());
+            return out.get().size() >= expected;
+        });
+        return out.get();
+    }
+
+    private static int register(TestHttp registryHttp, String model, String version) {
+        HttpResponse<String> registered = registryHttp.postJson("/v1/models/" + model + "/versions", REGISTRY_ADMIN,
+                version);
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        return JSON.readTree(registered.body()).get("version").asInt();
+    }
+
+    private static String adapterVersion(int parent, String jobId, String segment) {
+        return "{\"kind\":\"adapter\",\"parentVersion\":" + parent + ",\"jobId\":\"" + jobId + "\",\"adapters\":[{"
+                + "\"name\":\"" + segment + "\",\"rank\":2,\"alpha\":4,\"targetModules\":[\"fc1\"],\"segment\":{"
+                + "\"topic\":\"perennial.samples.loop\",\"partitions\":[{\"partition\":0,\"fromOffset\":20,"
+                + "\"toOffset\":40}]}}]}";
+    }
+
+    /** The report gpu-worker attaches: accuracy per segment and, against the serving version, flip rates. */
+    private static void evaluate(TestHttp registryHttp, String model, int version, Integer serving, double nfr) {
+        String flips = serving == null ? "" : ",\"flips\":{\"negative\":" + nfr + ",\"positive\":" + (nfr + 0.01)
+                + ",\"samples\":400}";
+        HttpResponse<String> r = registryHttp.postJson("/v1/models/" + model + "/versions/" + version
+                + "/evaluations", REGISTRY_ADMIN, "{\"servingVersion\":" + serving + ",\"segments\":[{\"segment\":"
+                + "\"base\",\"accuracy\":0.9}]" + flips + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    private static void createTopic(String bootstrap, String stream) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(Topics.samples(stream), 1, (short) 1))).all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Appends {@code n} samples to the stream's topic; the trainer only counts offsets. */
+    private static void produce(TestInfrastructure infra, String stream, int n) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer(infra)) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(Topics.samples(stream), 0, "x", new byte[] {1})).get();
+            }
+        }
     }
 
     private String submit(TestHttp http, String stream) {

@@ -234,12 +234,12 @@ public class JobConsumer implements SmartLifecycle {
         try {
             log.info("Job {} attempt {}: {} of stream {} on offsets {}..{}", job.jobId(), job.attempt(), job.kind(),
                     job.stream(), job.fromOffsets(), job.toOffsets());
-            int version = runner.run(job,
+            JobOutcome outcome = runner.run(job,
                     () -> abandon.get() || cancelled.get() || Thread.currentThread().isInterrupted());
             if (abandon.get()) {
                 return false;
             }
-            reporter.succeeded(job, version, "registered version " + version);
+            reporter.succeeded(job, outcome);
             return true;
         } catch (JobCancelledException ex) {
             if (cancelled.get() && !abandon.get()) {

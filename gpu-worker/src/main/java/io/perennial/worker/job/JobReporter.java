@@ -49,8 +49,10 @@ public class JobReporter {
         send(status(job, Phase.PROGRESS, null, null, null, null, null, message, null), false);
     }
 
-    public void succeeded(JobRequested job, int version, String message) {
-        send(status(job, Phase.SUCCEEDED, null, null, null, null, version, message, null), true);
+    /** The job is done: the version it registered, or what a job without a version found ({@code result}). */
+    public void succeeded(JobRequested job, JobOutcome outcome) {
+        send(new JobStatus(job.jobId(), job.attempt(), Phase.SUCCEEDED, worker, null, null, null, null,
+                outcome.version(), outcome.message(), Instant.now(), null, outcome.result()), true);
     }
 
     public void failed(JobRequested job, String reason, boolean retryable) {

@@ -31,12 +31,12 @@ final class RegistryRetry {
             try {
                 return call.call();
             } catch (HttpClientErrorException ex) {
-                throw new JobFailedException("registry refused to " + what + ": " + ex.getStatusCode() + " "
-                        + ex.getResponseBodyAsString(), false, ex);
+                throw JobFailedException.permanent("registry refused to " + what + ": " + ex.getStatusCode() + " "
+                        + ex.getResponseBodyAsString(), ex);
             } catch (RestClientException | java.io.UncheckedIOException | java.io.IOException ex) {
                 if (System.nanoTime() > deadline) {
-                    throw new JobFailedException("registry unavailable for " + timeout.toSeconds() + " s while trying to "
-                            + what + ": " + ex.getMessage(), true, ex);
+                    throw JobFailedException.retryable("registry unavailable for " + timeout.toSeconds()
+                            + " s while trying to " + what + ": " + ex.getMessage(), ex);
                 }
                 if (cancelled.getAsBoolean()) {
                     throw new JobCancelledException("stopped while waiting for the registry to " + what);

@@ -40,7 +40,21 @@ public class TrainingWindowReader {
         this.lateLabels = new LateLabels(consumers, new KafkaEvents(codec), timeout);
     }
 
+    /** The window's labelled samples (late labels joined): what a job trains and evaluates on. */
     public TrainingWindow read(StreamSpec stream, Map<Integer, Long> from, Map<Integer, Long> to) {
+        return read(stream, from, to, false);
+    }
+
+    /**
+     * Every valid sample of the window, labelled or not (late labels joined), with a mask of the labelled rows: what
+     * an assessment looks at (unlabelled rows still show where the inputs went; their labels are estimated).
+     */
+    public TrainingWindow readAll(StreamSpec stream, Map<Integer, Long> from, Map<Integer, Long> to) {
+        return read(stream, from, to, true);
+    }
+
+    private TrainingWindow read(StreamSpec stream, Map<Integer, Long> from, Map<Integer, Long> to,
+            boolean withUnlabelled) {
         String topic = Topics.samples(stream.name());
         List<TopicPartition> partitions = from.keySet().stream().sorted()
                 .map(p -> new TopicPartition(topic, p)).toList();
@@ -82,7 +96,8 @@ public class TrainingWindowReader {
                 } else if (label == null) {
                     invalid[0]++;
                 } else {
-                    rows.add(new Row(record.partition(), record.offset(), sample.id(), sample.features(), label));
+                    rows.add(new Row(record.partition(), record.offset(), sample.id(), sample.features(), label,
+                            true));
                 }
             });
         }
@@ -97,17 +112,20 @@ public class TrainingWindowReader {
                 Integer label = name == null ? null : classIndex.get(name);
                 if (name == null) {
                     unlabelled++;
+                    if (withUnlabelled) {
+                        rows.add(new Row(u.partition(), u.offset(), u.id(), u.features(), 0, false));
+                    }
                 } else if (label == null) {
                     invalid[0]++;
                 } else {
-                    rows.add(new Row(u.partition(), u.offset(), u.id(), u.features(), label));
+                    rows.add(new Row(u.partition(), u.offset(), u.id(), u.features(), label, true));
                     lateLabelled++;
                 }
             }
         }
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException("the window of " + topic + " holds no labelled samples ("
-                    + unlabelled + " unlabelled, " + invalid[0] + " invalid)");
+            throw new IllegalArgumentException("the window of " + topic + " holds no " + (withUnlabelled ? "valid"
+                    : "labelled") + " samples (" + unlabelled + " unlabelled, " + invalid[0] + " invalid)");
         }
         // Partition, then offset: the same window always yields the same rows in the same order (reproducible runs).
         rows.sort(java.util.Comparator.comparingInt(Row::partition).thenComparingLong(Row::offset));
@@ -115,7 +133,9 @@ public class TrainingWindowReader {
         int[] y = new int[rows.size()];
         List<String> ids = new ArrayList<>(rows.size());
         long[] offsets = new long[rows.size()];
+        boolean[] labelled = new boolean[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
+            labelled[i] = rows.get(i).labelled();
             System.arraycopy(rows.get(i).features(), 0, flat, i * features, features);
             y[i] = rows.get(i).label();
             ids.add(rows.get(i).id());
@@ -123,10 +143,11 @@ public class TrainingWindowReader {
         }
         int[] shape = stream.inputShape().stream().mapToInt(Integer::intValue).toArray();
         return new TrainingWindow(LabeledData.of(flat, y, shape, stream.labels().size()), List.copyOf(ids),
-                offsets, unlabelled, invalid[0], lateLabelled);
+                offsets, unlabelled, invalid[0], lateLabelled, labelled);
     }
 
-    private record Row(int partition, long offset, String id, float[] features, int label) {
+    /** A sample of the window; {@code labelled} false: kept for an assessment, {@code label} is a placeholder. */
+    private record Row(int partition, long offset, String id, float[] features, int label, boolean labelled) {
     }
 
     private record Unlabelled(int partition, long offset, String id, float[] features, long timestamp) {

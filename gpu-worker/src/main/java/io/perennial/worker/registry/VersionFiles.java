@@ -57,14 +57,17 @@ public final class VersionFiles {
     }
 
     /**
-     * The version's {@code router}: the regimes it routes, the segment each was learned from, its file and which
-     * adapter serves each regime.
+     * The version's {@code router}: its regimes, those archived (out of routing, adapter and descriptor kept), the
+     * class priors of prior-corrected regimes, the segments (each window's offsets and the regime it is mapped to),
+     * its file and which adapter serves each regime.
      *
-     * @param segments regime name to its segment (topic and offsets); empty for an uploaded base
+     * @param segments segment name to its window (topic and offsets) and {@code regime}; empty for an uploaded base
      */
     public static Map<String, Object> router(ContinualLearner model, Map<String, Object> segments) {
         Map<String, Object> router = new LinkedHashMap<>();
         router.put("regimes", model.routedModel().router().regimeNames());
+        router.put("archived", List.copyOf(model.archivedRegimes()));
+        router.put("classPriors", model.classPriors());
         router.put("segments", segments);
         router.put("file", ContinualLearner.ROUTER_FILE);
         router.put("regimeAdapters", model.regimeAdapterNames());

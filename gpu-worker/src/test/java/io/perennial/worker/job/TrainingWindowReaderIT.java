@@ -101,6 +101,19 @@ class TrainingWindowReaderIT {
     }
 
     @Test
+    void anAssessmentReadsTheUnlabelledSamplesTooAndKnowsWhichTheyAre() {
+        TrainingWindow window = reader.readAll(STREAM, Map.of(0, 2L, 1, 0L), Map.of(0, 8L, 1, 2L));
+        assertThat(window.sampleIds()).containsExactly("p0-2", "p0-3", "p0-6", "p0-7", "p1-0", "p1-1");
+        assertThat(window.labelled()).containsExactly(true, false, true, true, true, true);
+        assertThat(window.fullyLabelled()).isFalse();
+        assertThat(window.unlabelled()).isEqualTo(1);
+        assertThat(window.invalid()).isEqualTo(2);
+        assertThatThrownBy(() -> window.split(5)).isInstanceOf(IllegalStateException.class);
+        assertThat(reader.readAll(STREAM, Map.of(0, 3L), Map.of(0, 4L)).sampleIds()).containsExactly("p0-3");
+        assertThat(reader.read(STREAM, Map.of(0, 2L, 1, 0L), Map.of(0, 8L, 1, 2L)).fullyLabelled()).isTrue();
+    }
+
+    @Test
     void labelsSentAfterTheirSamplesJoinTheWindow() throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                 broker.bootstrapServers(), "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {

@@ -11,8 +11,17 @@ import java.util.List;
  * <p>Conditions, in order: {@code evaluation} (a report exists; required only when the policy has thresholds, and not
  * for the first version ever to serve unless the policy sets an accuracy floor),
  * {@code serving-version} (the report's flip rates were measured against the version serving now: a report made
- * against an older production is stale), then one condition per threshold. Flip-rate conditions pass when nothing
- * is serving yet (there is nothing to break).
+ * against an older production is stale), {@code archived-segments} (only when the report marks segments archived
+ * and the gate bounds forgetting, flips or improvement: it passes and says which segments those conditions skip),
+ * then one condition per threshold. Flip-rate conditions pass when nothing is serving yet (there is nothing to break).
+ *
+ * <p>Archived segments: a regime archived on purpose (not seen recently; a recurrence restores it) is expected to
+ * lose accuracy, so {@code max-forgetting} reads the report's {@code maxForgetting}, which leaves archived segments
+ * out, {@code max-negative-flip-rate} reads {@code activeNegativeFlipRate}, the rate over the other probes, and
+ * {@code min-improvement} reads {@code activeImprovement}, PFR − NFR over those probes (a regime no longer served
+ * may lose accuracy without cancelling the gain on the served ones). When those could not be computed (a probe
+ * without per-probe rates), the overall rates are bounded instead, archived probes included, and the condition says
+ * so: never less strict than without archiving.
  */
 public final class GateEvaluator {
 
@@ -57,6 +66,13 @@ public final class GateEvaluator {
                         + " but production is " + (production == null ? "unset" : "version " + production)
                         + "; evaluate again"));
         EvaluationSummary s = report.summary();
+        boolean archived = !s.archivedSegments().isEmpty();
+        if (archived && (policy.maxNegativeFlipRate() != null || policy.maxForgetting() != null
+                || policy.minImprovement() != null)) {
+            out.add(new Condition("archived-segments", true, null, (double) s.archivedSegments().size(),
+                    String.join(", ", s.archivedSegments()) + " archived: not gated (forgetting, negative flip "
+                            + "rate and improvement skip archived segments; the accuracy matrix still shows them)"));
+        }
         if (policy.maxNegativeFlipRate() != null) {
             out.add(production == null
                     ? new Condition("max-negative-flip-rate", true, policy.maxNegativeFlipRate(), null,
@@ -64,12 +80,20 @@ public final class GateEvaluator {
                     : s.negativeFlipRate() == null
                             ? new Condition("max-negative-flip-rate", false, policy.maxNegativeFlipRate(), null,
                                     "the report has no flip rates against the serving version")
+                    : !archived
+                            ? atMost("max-negative-flip-rate", s.negativeFlipRate(), policy.maxNegativeFlipRate(),
+                                    "negative flip rate")
+                    : s.activeNegativeFlipRate() != null
+                            ? atMost("max-negative-flip-rate", s.activeNegativeFlipRate(),
+                                    policy.maxNegativeFlipRate(), "negative flip rate on the segments not archived")
                             : atMost("max-negative-flip-rate", s.negativeFlipRate(), policy.maxNegativeFlipRate(),
-                                    "negative flip rate"));
+                                    "negative flip rate over every probe, archived ones included (the report has "
+                                            + "no per-probe flip rates to leave them out)"));
         }
         if (policy.maxForgetting() != null) {
             out.add(atMost("max-forgetting", s.maxForgetting(), policy.maxForgetting(), "forgetting on segment "
-                    + (s.maxForgettingSegment() == null ? "(none old)" : "'" + s.maxForgettingSegment() + "'")));
+                    + (s.maxForgettingSegment() == null ? "(none old)" : "'" + s.maxForgettingSegment() + "'")
+                    + (archived ? " (archived segments not counted)" : "")));
         }
         if (policy.minNewestAccuracy() != null) {
             out.add(atLeast("min-newest-accuracy", s.newestAccuracy(), policy.minNewestAccuracy(),
@@ -81,8 +105,16 @@ public final class GateEvaluator {
                     : s.improvement() == null
                             ? new Condition("min-improvement", false, policy.minImprovement(), null,
                                     "the report has no flip rates against the serving version")
+                    : !archived
+                            ? atLeast("min-improvement", s.improvement(), policy.minImprovement(),
+                                    "accuracy gain over the serving version (PFR − NFR)")
+                    : s.activeImprovement() != null
+                            ? atLeast("min-improvement", s.activeImprovement(), policy.minImprovement(),
+                                    "accuracy gain over the serving version (PFR − NFR) on the segments not archived")
                             : atLeast("min-improvement", s.improvement(), policy.minImprovement(),
-                                    "accuracy gain over the serving version (PFR − NFR)"));
+                                    "accuracy gain over the serving version (PFR − NFR) over every probe, archived "
+                                            + "ones included (the report has no per-probe flip rates to leave them "
+                                            + "out)"));
         }
         return new Result(out.stream().allMatch(Condition::passed), out);
     }

@@ -6,8 +6,9 @@ import jakarta.validation.constraints.DecimalMin;
 /**
  * A model's promotion gate; a null threshold is not checked.
  *
- * @param maxNegativeFlipRate largest NFR against the serving version (samples the candidate breaks)
- * @param maxForgetting largest accuracy drop on any old segment, relative to the best an ancestor had
+ * @param maxNegativeFlipRate largest NFR against the serving version (samples the candidate breaks), over the probes
+ *     of segments not archived
+ * @param maxForgetting largest accuracy drop on any old segment not archived, relative to the best an ancestor had
  * @param minNewestAccuracy smallest accuracy on the newest segment
  * @param minImprovement smallest accuracy gain over the serving version on the same probes ({@code PFR − NFR});
  *     may be negative to tolerate a small loss

@@ -4,8 +4,10 @@ import io.perennial.formats.metrics.AccuracyMatrix;
 import io.perennial.formats.metrics.FlipRates;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The continual-learning summary of one evaluation, computed from its accuracy row and the rows of the version's
@@ -25,11 +27,41 @@ import java.util.Map;
  * <p>over the old segments that have an ancestor result. When the ancestors' rows form the lower triangle of the
  * accuracy matrix (ancestor {@code k} evaluated on segments {@code 0..k}), these are exactly
  * {@link AccuracyMatrix#backwardTransfer()} and {@link AccuracyMatrix#forgetting()}, which are then used.
+ *
+ * <p><b>Archived segments.</b> A segment the candidate marks archived (its regime deliberately taken out of routing
+ * because it was not seen recently; a recurrence restores it) is left out of {@code F} and {@code maxForgetting}:
+ * forgetting measures what a version loses without meaning to, and is what the promotion gate bounds, while the drop
+ * on an archived segment is the intended cost of archiving. It stays in {@code ACC} and {@code BWT}, which describe
+ * the whole row as it is (BWT then still shows what archiving cost), and in the accuracy matrix. With an archived
+ * old segment the per-segment form is used ({@code fromAccuracyMatrix} false), since {@link AccuracyMatrix} knows
+ * no archiving; its BWT equals the matrix's on a complete triangle.
  */
 public final class ContinualMetrics {
 
-    /** One evaluated row: segment to accuracy, in segment order. */
-    public record Row(LinkedHashMap<String, Double> accuracies) {
+    /** One evaluated row: segment to accuracy, in segment order, and the segments it marks archived. */
+    public record Row(LinkedHashMap<String, Double> accuracies, Set<String> archived) {
+
+        public Row {
+            archived = Set.copyOf(archived);
+        }
+
+        /** A row with no archived segment. */
+        public Row(LinkedHashMap<String, Double> accuracies) {
+            this(accuracies, Set.of());
+        }
+
+        /** The row of a report's segment results. */
+        public static Row of(List<EvaluationRequest.SegmentResult> segments) {
+            LinkedHashMap<String, Double> row = new LinkedHashMap<>();
+            Set<String> archived = new LinkedHashSet<>();
+            for (EvaluationRequest.SegmentResult s : segments) {
+                row.put(s.segment(), s.accuracy());
+                if (s.archived()) {
+                    archived.add(s.segment());
+                }
+            }
+            return new Row(row, archived);
+        }
 
         /** The segment this row's version learned (its last). */
         public String newest() {
@@ -46,10 +78,11 @@ public final class ContinualMetrics {
      *
      * @param segmentsWithHistory how many old segments had an ancestor result (0: BWT and forgetting are 0)
      * @param fromAccuracyMatrix whether the lower triangle was complete and {@link AccuracyMatrix} computed BWT/F
+     * @param archivedSegments the candidate's archived segments, in row order (not in forgetting)
      */
     public record Summary(double averageAccuracy, String newestSegment, double newestAccuracy,
             double backwardTransfer, double forgetting, double maxForgetting, String maxForgettingSegment,
-            int segmentsWithHistory, boolean fromAccuracyMatrix) {
+            int segmentsWithHistory, boolean fromAccuracyMatrix, List<String> archivedSegments) {
     }
 
     private ContinualMetrics() {
@@ -58,12 +91,16 @@ public final class ContinualMetrics {
     /** Computes the summary of {@code candidate} given its ancestors' rows, oldest first. */
     public static Summary compute(List<Row> ancestors, Row candidate) {
         Summary s = general(ancestors, candidate);
+        if (!s.archivedSegments().isEmpty()) {
+            return s;
+        }
         AccuracyMatrix matrix = triangle(ancestors, candidate, new ArrayList<>(candidate.accuracies().keySet()));
         if (matrix == null) {
             return s;
         }
         return new Summary(s.averageAccuracy(), s.newestSegment(), s.newestAccuracy(), matrix.backwardTransfer(),
-                matrix.forgetting(), s.maxForgetting(), s.maxForgettingSegment(), s.segmentsWithHistory(), true);
+                matrix.forgetting(), s.maxForgetting(), s.maxForgettingSegment(), s.segmentsWithHistory(), true,
+                s.archivedSegments());
     }
 
     /** The per-segment form, whatever rows the ancestors have. */
@@ -83,6 +120,7 @@ public final class ContinualMetrics {
         double maxForgetting = 0;
         String maxSegment = null;
         int counted = 0;
+        int countedForgetting = 0;
         for (int j = 0; j < t - 1; j++) {
             String s = segments.get(j);
             Double first = null;
@@ -101,20 +139,27 @@ public final class ContinualMetrics {
             }
             double now = candidate.accuracies().get(s);
             bwt += now - learned;
+            counted++;
+            if (candidate.archived().contains(s)) {
+                continue;
+            }
             double drop = best - now;
             forgetting += drop;
             if (maxSegment == null || drop > maxForgetting) {
                 maxForgetting = drop;
                 maxSegment = s;
             }
-            counted++;
+            countedForgetting++;
         }
         if (counted > 0) {
             bwt /= counted;
-            forgetting /= counted;
         }
+        if (countedForgetting > 0) {
+            forgetting /= countedForgetting;
+        }
+        List<String> archived = segments.stream().filter(candidate.archived()::contains).toList();
         return new Summary(sum / t, newest, candidate.accuracies().get(newest), bwt, forgetting,
-                counted == 0 ? 0 : maxForgetting, maxSegment, counted, false);
+                countedForgetting == 0 ? 0 : maxForgetting, maxSegment, counted, false, archived);
     }
 
     /** Accuracy on {@code segment} of the first ancestor whose newest segment it is. */
@@ -170,6 +215,19 @@ public final class ContinualMetrics {
         return new FlipRates(neg / n, pos / n, n);
     }
 
+    /**
+     * The flip rates over the probes of segments not archived: what the gate bounds. Equal to {@code overall} when
+     * nothing is archived (the report's pooled or explicit rates); null when a segment is archived and an active
+     * probe lacks rates or a size, or when every segment is archived.
+     */
+    public static FlipRates poolActive(List<EvaluationRequest.SegmentResult> segments, FlipRates overall) {
+        List<EvaluationRequest.SegmentResult> active = segments.stream().filter(s -> !s.archived()).toList();
+        if (active.size() == segments.size()) {
+            return overall;
+        }
+        return active.isEmpty() ? null : pool(active);
+    }
+
     /** Sample-weighted mean ECE over the probes, or null if any probe lacks it or a size. */
     public static Double pooledCalibrationError(List<EvaluationRequest.SegmentResult> segments) {
         double sum = 0;
@@ -192,6 +250,7 @@ public final class ContinualMetrics {
         m.put("backwardTransfer", s.backwardTransfer());
         m.put("forgetting", s.forgetting());
         m.put("maxForgetting", s.maxForgetting());
+        m.put("archivedSegments", (double) s.archivedSegments().size());
         return m;
     }
 }

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -19,8 +20,12 @@ public class EvaluationRepository {
     private static final String COLUMNS = "id, model, version, serving_version, segments::text, summary::text, "
             + "created_by, created_at";
 
-    /** One point of a metric series: the value of the latest evaluation of a version. */
-    public record Point(int version, double value, long evaluationId) {
+    /**
+     * One point of a metric series: the value of the latest evaluation of a version.
+     *
+     * @param archived the metric is an {@code accuracy:<segment>} whose segment that report marked archived
+     */
+    public record Point(int version, double value, long evaluationId, boolean archived) {
     }
 
     private final JdbcTemplate jdbc;
@@ -31,13 +36,13 @@ public class EvaluationRepository {
     }
 
     public long insert(String model, int version, Integer servingVersion, List<SegmentResult> segments,
-            EvaluationSummary summary, Map<String, Double> metrics, String actor) {
+            EvaluationSummary summary, Map<String, Double> metrics, Set<String> archivedMetrics, String actor) {
         long id = jdbc.queryForObject("INSERT INTO evaluations (model, version, serving_version, segments, summary, "
                 + "created_by) VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?) RETURNING id", Long.class, model, version,
                 servingVersion, json.writeValueAsString(segments), json.writeValueAsString(summary), actor);
-        jdbc.batchUpdate("INSERT INTO evaluation_metrics (evaluation_id, model, version, name, value) "
-                + "VALUES (?, ?, ?, ?, ?)", metrics.entrySet().stream().map(e -> new Object[] {id, model, version,
-                        e.getKey(), e.getValue()}).toList());
+        jdbc.batchUpdate("INSERT INTO evaluation_metrics (evaluation_id, model, version, name, value, archived) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", metrics.entrySet().stream().map(e -> new Object[] {id, model, version,
+                        e.getKey(), e.getValue(), archivedMetrics.contains(e.getKey())}).toList());
         return id;
     }
 
@@ -83,9 +88,10 @@ public class EvaluationRepository {
 
     /** A metric across versions, from each version's latest evaluation, oldest version first. */
     public List<Point> series(String model, String name, int limit, int offset) {
-        return jdbc.query("SELECT DISTINCT ON (version) version, value, evaluation_id FROM evaluation_metrics "
-                + "WHERE model = ? AND name = ? ORDER BY version, evaluation_id DESC LIMIT ? OFFSET ?",
-                (rs, i) -> new Point(rs.getInt(1), rs.getDouble(2), rs.getLong(3)), model, name, limit, offset);
+        return jdbc.query("SELECT DISTINCT ON (version) version, value, evaluation_id, archived "
+                + "FROM evaluation_metrics WHERE model = ? AND name = ? ORDER BY version, evaluation_id DESC "
+                + "LIMIT ? OFFSET ?", (rs, i) -> new Point(rs.getInt(1), rs.getDouble(2), rs.getLong(3),
+                        rs.getBoolean(4)), model, name, limit, offset);
     }
 
     /** The metric names a model's evaluations have. */

@@ -41,6 +41,9 @@ public record EvaluationRequest(
      * @param samples probe size
      * @param negativeFlipRate NFR against the serving version on this probe
      * @param positiveFlipRate PFR against the serving version on this probe
+     * @param archived the segment's regime is archived in this version (out of routing on purpose): the row still
+     *     shows its accuracy, but forgetting and the gate's forgetting and flip-rate conditions leave it out; absent
+     *     means false; the newest segment (the one the version learned) cannot be archived
      */
     public record SegmentResult(
             @NotBlank @Size(max = 200) String segment,
@@ -48,7 +51,13 @@ public record EvaluationRequest(
             @DecimalMin("0") @DecimalMax("1") Double calibrationError,
             @Min(1) Integer samples,
             @DecimalMin("0") @DecimalMax("1") Double negativeFlipRate,
-            @DecimalMin("0") @DecimalMax("1") Double positiveFlipRate) {
+            @DecimalMin("0") @DecimalMax("1") Double positiveFlipRate,
+            Boolean archived) {
+
+        public SegmentResult {
+            // reports (and stored rows) from before archiving existed have no flag
+            archived = Boolean.TRUE.equals(archived);
+        }
     }
 
     /** Flip rates against the serving version (see {@code io.perennial.formats.metrics.FlipRates}). */

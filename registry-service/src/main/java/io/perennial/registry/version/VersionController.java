@@ -52,7 +52,7 @@ public class VersionController {
     @PreAuthorize("hasRole('viewer')")
     @Operation(summary = "List versions", description = "Newest first unless order=asc; filters combine with AND.")
     public VersionService.Page list(@PathVariable String model,
-            @RequestParam(required = false) @Pattern(regexp = "base|adapter|merge") String kind,
+            @RequestParam(required = false) @Pattern(regexp = VersionKinds.PATTERN) String kind,
             @RequestParam(required = false) String jobId, @RequestParam(required = false) String createdBy,
             @RequestParam(required = false) @Min(1) Integer minVersion,
             @RequestParam(required = false) @Min(1) Integer maxVersion,

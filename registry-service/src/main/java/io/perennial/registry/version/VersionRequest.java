@@ -15,10 +15,12 @@ import java.util.Map;
 /**
  * A version to register.
  *
- * @param kind {@code base}, {@code adapter} or {@code merge}
- * @param parentVersion the version this one was derived from (required for adapter and merge versions)
+ * @param kind {@code base}, {@code adapter}, {@code merge}, {@code prior}, {@code restore} or {@code archive} (see
+ *     {@link VersionKinds})
+ * @param parentVersion the version this one was derived from (required for every kind but base)
  * @param jobId the training job that produced it
- * @param adapters the adapters this version contains, each with the segment it was trained on
+ * @param adapters the adapters this version contains, each with the segment it was trained on (prior, restore and
+ *     archive versions list only their parent's adapters)
  * @param router the router descriptors (JSON object, e.g. regimes and the artifact that holds them)
  * @param merge the merge recipe (merge versions only)
  * @param metrics training metrics (name to number)
@@ -26,7 +28,8 @@ import java.util.Map;
  * @param description free text
  */
 public record VersionRequest(
-        @NotNull @Pattern(regexp = "base|adapter|merge", message = "must be base, adapter or merge") String kind,
+        @NotNull @Pattern(regexp = VersionKinds.PATTERN,
+                message = "must be base, adapter, merge, prior, restore or archive") String kind,
         @Positive Integer parentVersion,
         @Size(max = 200) String jobId,
         @Size(max = 1000) List<@Valid Adapter> adapters,

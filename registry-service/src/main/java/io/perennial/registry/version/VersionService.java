@@ -164,39 +164,13 @@ public class VersionService {
         return ApiException.notFound("model '" + model + "' has no version " + version);
     }
 
-    /** Checks what needs no database: kind rules, adapter specs against the family, segments, merge recipe. */
+    /**
+     * Checks what needs no database: kind rules ({@link VersionKinds}), adapter specs against the family, segments,
+     * merge recipe.
+     */
     static void validateShape(VersionRequest r, ModelFamilySpec family) {
         List<Adapter> adapters = r.adapters() == null ? List.of() : r.adapters();
-        switch (r.kind()) {
-            case "base" -> {
-                if (r.parentVersion() != null) {
-                    throw field("a base version has no parent", "parentVersion");
-                }
-                if (r.merge() != null) {
-                    throw field("a base version has no merge recipe", "merge");
-                }
-            }
-            case "adapter" -> {
-                if (r.parentVersion() == null) {
-                    throw field("an adapter version needs the version it extends", "parentVersion");
-                }
-                if (adapters.isEmpty()) {
-                    throw field("an adapter version contains at least one adapter", "adapters");
-                }
-                if (r.merge() != null) {
-                    throw field("only merge versions have a merge recipe", "merge");
-                }
-            }
-            case "merge" -> {
-                if (r.parentVersion() == null) {
-                    throw field("a merge version needs the version it was merged on", "parentVersion");
-                }
-                if (r.merge() == null) {
-                    throw field("a merge version needs its merge recipe", "merge");
-                }
-            }
-            default -> throw field("kind must be base, adapter or merge", "kind");
-        }
+        VersionKinds.checkShape(r);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < adapters.size(); i++) {
             Adapter a = adapters.get(i);
@@ -247,10 +221,18 @@ public class VersionService {
         }
     }
 
-    /** Checks the references (parent, merge sources, artifacts) inside the registration transaction. */
+    /**
+     * Checks the references (parent, merge sources, artifacts) inside the registration transaction, that a kind
+     * without training adds no adapter to its parent's, and that a refine version touches exactly one.
+     */
     private void checkReferences(String model, int version, VersionRequest r) {
         if (r.parentVersion() != null) {
             checkReference(model, version, r.parentVersion(), "parentVersion", "parent");
+            if (VersionKinds.WITHOUT_TRAINING.contains(r.kind()) || "refine".equals(r.kind())) {
+                List<Adapter> parentAdapters = versions.find(model, r.parentVersion()).orElseThrow().adapters();
+                VersionKinds.checkNoNewAdapter(r.kind(), r.parentVersion(), parentAdapters, r.adapters());
+                VersionKinds.checkOneRefinedAdapter(r.kind(), r.parentVersion(), parentAdapters, r.adapters());
+            }
         }
         if (r.merge() != null) {
             for (int i = 0; i < r.merge().sources().size(); i++) {
@@ -291,6 +273,6 @@ public class VersionService {
     }
 
     static ApiException field(String detail, String field) {
-        return ApiException.badRequest(detail).with("field", field);
+        return VersionKinds.field(detail, field);
     }
 }

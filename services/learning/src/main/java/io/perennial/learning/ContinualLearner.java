@@ -12,6 +12,10 @@ import org.jspecify.annotations.Nullable;
 
 import io.perennial.formats.safetensors.Safetensors;
 import io.perennial.formats.spec.ModelFamilySpec;
+import io.perennial.learning.adaptation.PriorEstimator;
+import io.perennial.learning.adaptation.RegimeSettings;
+import io.perennial.learning.adaptation.WindowAssessment;
+import io.perennial.learning.adaptation.WindowAssessor;
 import io.perennial.learning.data.LabeledData;
 import io.perennial.learning.evaluation.Evaluator;
 import io.perennial.learning.evaluation.Predictions;
@@ -71,10 +75,12 @@ public final class ContinualLearner implements AutoCloseable {
     private final RoutedModel routed;
     private final Map<String, LoraAdapter> adapters = new LinkedHashMap<>();
     private final Map<String, String> regimeAdapters = new LinkedHashMap<>();
+    private final RegimeSettings settings;
 
     private ContinualLearner(Network base, RoutedModel routed) {
         this.base = base;
         this.routed = routed;
+        this.settings = new RegimeSettings(routed, BASE_REGIME);
     }
 
     /**
@@ -184,7 +190,104 @@ public final class ContinualLearner implements AutoCloseable {
             throw new IllegalArgumentException("no adapter '" + name + "'");
         }
         routed.removeRegime(name);
+        settings.regimeRemoved(name);
         a.close();
+    }
+
+    /**
+     * Assesses a fully labelled window against every known regime, active and archived.
+     *
+     * @param window samples with labels
+     * @return the evidence ({@link WindowAssessment#toMap()} is the ASSESS job's result)
+     */
+    public WindowAssessment assess(LabeledData window) {
+        return assess(window, null);
+    }
+
+    /**
+     * Assesses a window in which only some rows carry a real label.
+     *
+     * @param window samples (labels of unlabelled rows are ignored)
+     * @param labelled which rows are labelled (null: all)
+     * @return the evidence
+     */
+    public WindowAssessment assess(LabeledData window, boolean @Nullable [] labelled) {
+        return WindowAssessor.assess(routed, window, labelled);
+    }
+
+    /**
+     * Estimates a regime's class priors on a window: labels when at least 80 % of the rows are labelled (here: all),
+     * else the EM of Saerens et al. (2002) on the regime's posteriors.
+     *
+     * @param regime regime name
+     * @param window samples
+     * @return one prior per class
+     * @throws IllegalArgumentException with the reason for a degenerate window (too few rows, a single class, an empty
+     *     class) or a regime whose training priors are unknown or have an empty class
+     */
+    public double[] estimatePriors(String regime, LabeledData window) {
+        return estimatePriors(regime, window, null);
+    }
+
+    /**
+     * Estimates a regime's class priors on a partly labelled window (see {@link #estimatePriors(String, LabeledData)}).
+     *
+     * @param regime regime name
+     * @param window samples
+     * @param labelled which rows are labelled (null: all)
+     * @return one prior per class
+     */
+    public double[] estimatePriors(String regime, LabeledData window, boolean @Nullable [] labelled) {
+        return PriorEstimator.estimateForCorrection(routed, regime, window, labelled);
+    }
+
+    /**
+     * Serves a regime under new class priors: rows routed to it get the logit bias log(π/π_train) in
+     * {@link #predict} and {@link #evaluate}. Saved with {@link #save}.
+     *
+     * @param regime regime name
+     * @param priors one positive value per class (normalised)
+     */
+    public void setClassPriors(String regime, double[] priors) {
+        settings.setClassPriors(regime, priors);
+    }
+
+    /**
+     * Removes a regime's prior correction (it serves under its training priors again).
+     *
+     * @param regime regime name
+     */
+    public void clearClassPriors(String regime) {
+        settings.clearClassPriors(regime);
+    }
+
+    /** Returns the prior-corrected regimes and their priors. */
+    public Map<String, double[]> classPriors() {
+        return settings.classPriors();
+    }
+
+    /**
+     * Archives a regime: it leaves routing (its rows go to the remaining regimes), its descriptor and adapter stay,
+     * are saved, and {@link #assess} still evaluates it. The base regime cannot be archived.
+     *
+     * @param regime regime name
+     */
+    public void archiveRegime(String regime) {
+        settings.archive(regime);
+    }
+
+    /**
+     * Puts an archived regime back into routing.
+     *
+     * @param regime regime name
+     */
+    public void restoreRegime(String regime) {
+        settings.restore(regime);
+    }
+
+    /** Returns the archived regimes. */
+    public java.util.Set<String> archivedRegimes() {
+        return settings.archived();
     }
 
     /**
@@ -354,6 +457,7 @@ public final class ContinualLearner implements AutoCloseable {
         if (!regimeAdapters.isEmpty()) {
             Files.writeString(dir.resolve(REGIME_ADAPTERS_FILE), JSON.writeValueAsString(regimeAdapters));
         }
+        settings.save(dir);
     }
 
     /**
@@ -402,6 +506,7 @@ public final class ContinualLearner implements AutoCloseable {
                     cl.regimeAdapters.put(regime, name);
                 }
             }
+            cl.settings.load(dir);
             return cl;
         } catch (IOException | RuntimeException e) {
             base.close();

@@ -27,8 +27,10 @@ import org.springframework.web.client.RestClientException;
  *   operator uploaded and promoted a base (production exists in the registry): then the stream is bootstrapped from
  *   that upload, no base job is ever scheduled, and adapters grow on top of it ({@link Bootstrap}).</li>
  *   <li>A base model exists and a drift alarm is pending: once {@code minSamplesAfterDrift} samples arrived after the
- *   alarm's start offsets, train an adapter on exactly those offsets. A newer alarm supersedes older pending ones
- *   (only the latest regime is worth an adapter).</li>
+ *   alarm's start offsets, assess exactly that window (an ASSESS job). A newer alarm supersedes older pending ones
+ *   (only the latest regime is worth an answer).</li>
+ *   <li>An alarm is being answered: {@link AlarmAnswers} takes it one step further (decision, room in the active
+ *   set, answer, remedies). A new alarm waits until the one being answered is DONE or STUCK.</li>
  * </ul>
  */
 @Service
@@ -46,10 +48,11 @@ public class AdaptationPlanner {
     private final SampleOffsets offsets;
     private final UploadedBaseRepository uploadedBases;
     private final RegistryClient registry;
+    private final AlarmAnswers answers;
 
     public AdaptationPlanner(PolicyRepository policies, JobRepository jobs, JobService jobService,
             DriftTriggerRepository triggers, SampleOffsets offsets, UploadedBaseRepository uploadedBases,
-            RegistryClient registry) {
+            RegistryClient registry, AlarmAnswers answers) {
         this.policies = policies;
         this.jobs = jobs;
         this.jobService = jobService;
@@ -57,6 +60,7 @@ public class AdaptationPlanner {
         this.offsets = offsets;
         this.uploadedBases = uploadedBases;
         this.registry = registry;
+        this.answers = answers;
     }
 
     /**
@@ -78,8 +82,7 @@ public class AdaptationPlanner {
         if (base.get().state() != JobState.SUCCEEDED) {
             return Optional.empty(); // a failed base waits for an operator's retry
         }
-        Optional<Job> adapter = planAdapter(stream, policy, base.get().createdAt(), base.get().toOffsets(), null);
-        return adapter.isPresent() ? adapter : planMerge(stream, policy);
+        return planAlarm(stream, policy, base.get().createdAt(), base.get().toOffsets(), null);
     }
 
     /**
@@ -116,41 +119,19 @@ public class AdaptationPlanner {
         };
     }
 
-    /** Adapters and merges on top of an uploaded base, which learned no offsets of this stream. */
+    /** Alarms answered on top of an uploaded base, which learned no offsets of this stream. */
     private Optional<Job> planOnUpload(String stream, AdaptationPolicy policy, UploadedBase uploaded) {
-        Optional<Job> adapter = planAdapter(stream, policy, uploaded.since(), Map.of(), uploaded);
-        return adapter.isPresent() ? adapter : planMerge(stream, policy);
+        return planAlarm(stream, policy, uploaded.since(), Map.of(), uploaded);
     }
 
-    /**
-     * Keeps at most {@code maxAdapters} distinct adapters in production: merges the oldest ones (the policy's method)
-     * into a candidate like any other, which the gate then accepts or refuses. One attempt per promotion: after a
-     * refused merge the planner waits for the next promoted adapter.
-     */
-    private Optional<Job> planMerge(String stream, AdaptationPolicy policy) {
-        List<Job> promoted = jobs.promotedChanges(stream);
-        if (promoted.isEmpty()) {
-            return Optional.empty();
+    /** One step for the alarm being answered, else an assessment for the latest pending alarm. */
+    private Optional<Job> planAlarm(String stream, AdaptationPolicy policy, java.time.Instant baseSince,
+            Map<Integer, Long> baseLearned, UploadedBase uploaded) {
+        Optional<Alarm> open = triggers.open(stream);
+        if (open.isPresent()) {
+            return answers.advance(open.get(), policy, policies.spec(stream).orElseThrow());
         }
-        Optional<Job> lastMerge = jobs.latest(stream, JobKind.MERGE);
-        if (lastMerge.isPresent() && lastMerge.get().createdAt().isAfter(promoted.get(promoted.size() - 1).updatedAt())) {
-            return Optional.empty();
-        }
-        List<MergePlanner.Change> changes = promoted.stream().map(j -> j.kind() == JobKind.MERGE
-                ? MergePlanner.Change.merge(sources(j)) : MergePlanner.Change.adapter(j.segment())).toList();
-        List<String> regimes = MergePlanner.regimesToMerge(changes, policy.maxAdapters());
-        if (regimes.isEmpty()) {
-            return Optional.empty();
-        }
-        Job job = jobService.submit(stream, JobKind.MERGE, Map.of(), Map.of(), Map.of("sources", regimes), ACTOR);
-        log.info("Stream {} serves more than {} adapters: merge job {} for {}", stream, policy.maxAdapters(), job.id(),
-                regimes);
-        return Optional.of(job);
-    }
-
-    private static List<String> sources(Job merge) {
-        return merge.parameters().get("sources") instanceof List<?> list
-                ? list.stream().map(String::valueOf).toList() : List.of();
+        return planAssessment(stream, policy, baseSince, baseLearned, uploaded);
     }
 
     /**
@@ -158,7 +139,7 @@ public class AdaptationPlanner {
      * @param baseLearned per partition, the end of the base's training window (empty for an uploaded base)
      * @param uploaded the uploaded base the stream was bootstrapped from, or null for a trained one
      */
-    private Optional<Job> planAdapter(String stream, AdaptationPolicy policy, java.time.Instant baseSince,
+    private Optional<Job> planAssessment(String stream, AdaptationPolicy policy, java.time.Instant baseSince,
             Map<Integer, Long> baseLearned, UploadedBase uploaded) {
         List<DriftTrigger> pending = triggers.pending(stream);
         if (pending.isEmpty()) {
@@ -193,12 +174,16 @@ public class AdaptationPlanner {
                 uploadedBases.probe(stream, probeFrom, from);
             }
         }
-        Job job = jobService.submit(stream, JobKind.TRAIN_ADAPTER, from, to,
-                Map.of("trigger", Map.of("detector", latest.detector(), "kind", latest.kind(),
-                        "detectedAt", latest.detectedAt().toString())), ACTOR);
-        triggers.close(latest.id(), "SCHEDULED", job.id(), null);
-        log.info("Drift on {} ({} at {}): adapter job {} on offsets {}..{}", stream, latest.detector(),
-                latest.detectedAt(), job.id(), from, to);
+        Map<String, Object> trigger = new java.util.LinkedHashMap<>();
+        trigger.put("alarmId", latest.id());
+        trigger.put("detector", latest.detector());
+        trigger.put("kind", latest.kind());
+        trigger.put("detectedAt", latest.detectedAt().toString());
+        Job job = jobService.submit(stream, JobKind.ASSESS, from, to, Map.of("trigger", trigger), ACTOR, latest.id(),
+                null);
+        triggers.assessing(latest.id(), job.id(), job.segment(), from, to);
+        log.info("Drift on {} ({} at {}): assessment job {} of {} on offsets {}..{}", stream, latest.detector(),
+                latest.detectedAt(), job.id(), job.segment(), from, to);
         return Optional.of(job);
     }
 

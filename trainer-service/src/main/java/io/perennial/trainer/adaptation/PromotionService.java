@@ -49,6 +49,10 @@ public class PromotionService {
                     jobs.promotion(job.id(), "CANDIDATE", "autoPromote is off: waiting for an operator");
                 }
                 decided++;
+            } catch (org.springframework.web.client.HttpClientErrorException ex) {
+                // This version's own problem (e.g. a model the registry does not know): the others still go ahead.
+                log.warn("Registry refused to handle version {} of {}; retrying later: {}", job.version(),
+                        job.stream(), ex.getMessage());
             } catch (RestClientException ex) {
                 log.warn("Registry unavailable for version {} of {}; retrying later: {}", job.version(),
                         job.stream(), ex.getMessage());

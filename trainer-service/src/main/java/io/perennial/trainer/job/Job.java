@@ -15,10 +15,12 @@ import java.util.UUID;
  * @param segment the segment a training job learns ({@code base}, {@code seg-1}, ...)
  * @param promotion what became of the registered version: PROMOTED, CANDIDATE or BLOCKED (null: not decided yet)
  * @param promotionDetail why, e.g. the gate's failed conditions
+ * @param result what a succeeded job that registers no version reported (an ASSESS job's evidence), else null
  */
 public record Job(UUID id, String stream, JobKind kind, JobState state, int attempt, int maxAttempts,
         Map<Integer, Long> fromOffsets, Map<Integer, Long> toOffsets, Map<String, Object> parameters, String worker,
         Long step, Long totalSteps, Double loss, Double samplesPerSecond, List<double[]> lossHistory, Integer version,
         String message, Instant lastHeartbeat, String createdBy, Instant createdAt, Instant updatedAt,
-        Instant startedAt, Instant finishedAt, String segment, String promotion, String promotionDetail) {
+        Instant startedAt, Instant finishedAt, String segment, String promotion, String promotionDetail,
+        Map<String, Object> result) {
 }

@@ -31,11 +31,18 @@ public class JobRepository {
     }
 
     public void insert(UUID id, String stream, JobKind kind, int maxAttempts, Map<Integer, Long> from,
-            Map<Integer, Long> to, Map<String, Object> parameters, String createdBy, String segment) {
+            Map<Integer, Long> to, Map<String, Object> parameters, String createdBy, String segment, Long alarmId) {
         jdbc.update("INSERT INTO jobs (id, stream, kind, state, max_attempts, from_offsets, to_offsets, parameters, "
-                + "created_by, segment) VALUES (?, ?, ?, 'QUEUED', ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)", id, stream,
-                kind.name(), maxAttempts, json.writeValueAsString(from), json.writeValueAsString(to),
-                json.writeValueAsString(parameters), createdBy, segment);
+                + "created_by, segment, trigger_id) "
+                + "VALUES (?, ?, ?, 'QUEUED', ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)",
+                id, stream, kind.name(), maxAttempts, json.writeValueAsString(from), json.writeValueAsString(to),
+                json.writeValueAsString(parameters), createdBy, segment, alarmId);
+    }
+
+    /** The ids of the jobs that answered a drift alarm, oldest first. */
+    public List<UUID> ofAlarm(long alarmId) {
+        return jdbc.query("SELECT id FROM jobs WHERE trigger_id = ? ORDER BY created_at", (rs, i) ->
+                rs.getObject(1, UUID.class), alarmId);
     }
 
     /** The stream's newest job of a kind, if any. */
@@ -51,28 +58,42 @@ public class JobRepository {
         return n != null && n > 0;
     }
 
-    public int count(String stream, JobKind kind) {
-        Integer n = jdbc.queryForObject("SELECT count(*) FROM jobs WHERE stream = ? AND kind = ?", Integer.class,
-                stream, kind.name());
+    /** How many distinct segments the stream's jobs of these kinds named. */
+    public int countSegments(String stream, List<JobKind> kinds) {
+        Integer n = jdbc.queryForObject("SELECT count(DISTINCT segment) FROM jobs WHERE stream = ? "
+                + "AND kind = ANY (?::text[])", Integer.class, stream,
+                kinds.stream().map(Enum::name).toArray(String[]::new));
         return n == null ? 0 : n;
     }
 
-    /** The segments the stream's models learned: succeeded training jobs, oldest first. */
+    /**
+     * The segments the stream's models learned, oldest first: succeeded jobs that register a version recording
+     * their window (training, prior correction, restore). Remedies make one segment appear more than once.
+     */
     public List<Job> learnedSegments(String stream) {
         return jdbc.query("SELECT * FROM jobs WHERE stream = ? AND state = 'SUCCEEDED' AND segment IS NOT NULL "
-                + "AND kind IN ('TRAIN_BASE', 'TRAIN_ADAPTER') ORDER BY finished_at, created_at", this::map, stream);
+                + "AND kind IN ('TRAIN_BASE', 'TRAIN_ADAPTER', 'PRIOR_CORRECT', 'RESTORE') "
+                + "ORDER BY finished_at, created_at", this::map, stream);
     }
 
-    /** The stream's adapter and merge jobs whose versions were promoted, in promotion order. */
+    /** The stream's jobs whose versions were promoted and change its regimes, in promotion order. */
     public List<Job> promotedChanges(String stream) {
         return jdbc.query("SELECT * FROM jobs WHERE stream = ? AND state = 'SUCCEEDED' AND promotion = 'PROMOTED' "
-                + "AND kind IN ('TRAIN_ADAPTER', 'MERGE') ORDER BY updated_at, finished_at", this::map, stream);
+                + "AND kind IN ('TRAIN_ADAPTER', 'MERGE', 'ARCHIVE', 'RESTORE', 'PRIOR_CORRECT') "
+                + "ORDER BY updated_at, finished_at", this::map, stream);
+    }
+
+    /** The stream's jobs whose versions the trainer promoted, in promotion order. */
+    public List<Job> promotedVersions(String stream) {
+        return jdbc.query("SELECT * FROM jobs WHERE stream = ? AND promotion = 'PROMOTED' AND version IS NOT NULL "
+                + "ORDER BY updated_at", this::map, stream);
     }
 
     /** Succeeded jobs whose registered version has not been promoted or left as a candidate yet, locked. */
     public List<Job> lockAwaitingPromotion(int limit) {
+        // An ASSESS job registers no version (its evidence is the result): nothing to promote.
         return jdbc.query("SELECT * FROM jobs WHERE state = 'SUCCEEDED' AND version IS NOT NULL AND promotion IS NULL "
-                + "ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED", this::map, limit);
+                + "AND kind <> 'ASSESS' ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED", this::map, limit);
     }
 
     public void promotion(UUID id, String promotion, String detail) {
@@ -141,8 +162,14 @@ public class JobRepository {
     }
 
     public void finish(UUID id, JobState state, Integer version, String message) {
-        jdbc.update("UPDATE jobs SET state = ?, version = coalesce(?::int, version), message = ?, finished_at = now(), "
-                + "updated_at = now() WHERE id = ?", state.name(), version, message, id);
+        finish(id, state, version, message, null);
+    }
+
+    /** Ends a job; {@code result} is what a succeeded job that registers no version reported (kept as given). */
+    public void finish(UUID id, JobState state, Integer version, String message, Map<String, Object> result) {
+        jdbc.update("UPDATE jobs SET state = ?, version = coalesce(?::int, version), message = ?, "
+                + "result = coalesce(?::jsonb, result), finished_at = now(), updated_at = now() WHERE id = ?",
+                state.name(), version, message, result == null ? null : json.writeValueAsString(result), id);
     }
 
     private Job map(ResultSet rs, int row) throws SQLException {
@@ -155,7 +182,8 @@ public class JobRepository {
                 (Integer) rs.getObject("version"), rs.getString("message"), instant(rs, "last_heartbeat"),
                 rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "updated_at"),
                 instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("segment"),
-                rs.getString("promotion"), rs.getString("promotion_detail"));
+                rs.getString("promotion"), rs.getString("promotion_detail"),
+                rs.getString("result") == null ? null : json.readValue(rs.getString("result"), MAP));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

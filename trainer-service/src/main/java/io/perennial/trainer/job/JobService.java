@@ -55,19 +55,30 @@ public class JobService {
     @Transactional
     public Job submit(String stream, JobKind kind, Map<Integer, Long> from, Map<Integer, Long> to,
             Map<String, Object> overrides, String actor) {
+        return submit(stream, kind, from, to, overrides, actor, null, null);
+    }
+
+    /**
+     * As {@link #submit(String, JobKind, Map, Map, Map, String)}, for the planner: the job answers drift alarm
+     * {@code alarmId} (null: none) and learns {@code segment} (null: a new name), so every job on one alarm's
+     * window (assessment, answer, remedies) names the same segment.
+     */
+    @Transactional
+    public Job submit(String stream, JobKind kind, Map<Integer, Long> from, Map<Integer, Long> to,
+            Map<String, Object> overrides, String actor, Long alarmId, String segment) {
         if (!StreamName.isValid(stream)) {
             throw ApiException.badRequest("invalid stream name").with("field", "stream");
         }
         if (kind == JobKind.EVALUATE) {
-            throw ApiException.badRequest("EVALUATE jobs are not run by gpu-worker yet; TRAIN_BASE, TRAIN_ADAPTER "
-                    + "and MERGE are").with("field", "kind");
+            throw ApiException.badRequest("EVALUATE jobs are not run by gpu-worker").with("field", "kind");
         }
-        if (kind == JobKind.MERGE) {
+        boolean readsNoWindow = kind == JobKind.MERGE || kind == JobKind.ARCHIVE;
+        if (readsNoWindow) {
             from = from == null ? Map.of() : from;
             to = to == null ? Map.of() : to;
             if (!from.isEmpty() || !to.isEmpty()) {
-                throw ApiException.badRequest("a merge reads no samples: leave fromOffsets and toOffsets empty")
-                        .with("field", "fromOffsets");
+                throw ApiException.badRequest("a " + kind.name().toLowerCase() + " reads no samples: leave "
+                        + "fromOffsets and toOffsets empty").with("field", "fromOffsets");
             }
         } else {
             validateWindow(from, to);
@@ -79,24 +90,29 @@ public class JobService {
         List<Job> learned = jobs.learnedSegments(stream);
         boolean trainedBase = learned.stream().anyMatch(j -> j.kind() == JobKind.TRAIN_BASE);
         Optional<UploadedBase> uploaded = trainedBase ? Optional.empty() : uploadedBases.find(stream);
-        if (kind == JobKind.TRAIN_ADAPTER && !trainedBase && uploaded.isEmpty()) {
+        switch (kind) {
+            case MERGE -> requireAdapterRegimes(stream, learned, overrides, "sources");
+            case ARCHIVE -> requireAdapterRegimes(stream, learned, overrides, "regimes");
+            case PRIOR_CORRECT, RESTORE -> requireRegime(overrides);
+            default -> { }
+        }
+        if (kind != JobKind.TRAIN_BASE && !trainedBase && uploaded.isEmpty()) {
             throw ApiException.conflict("stream '" + stream + "' has no trained base model yet and no uploaded base "
-                    + "was noticed; an adapter needs one");
+                    + "was noticed; " + kind + " needs one");
         }
-        if (kind == JobKind.MERGE) {
-            requireMergeSources(stream, learned, overrides);
+        if (segment == null) {
+            segment = TrainingParameters.segmentName(kind, kind == JobKind.TRAIN_BASE ? 0
+                    : jobs.countSegments(stream, TrainingParameters.segmentKinds(kind)));
         }
-        String segment = TrainingParameters.segmentName(kind, jobs.count(stream,
-                kind == JobKind.MERGE ? JobKind.MERGE : JobKind.TRAIN_ADAPTER));
         Map<String, Object> parameters;
         try {
-            parameters = TrainingParameters.of(kind, segment, spec, policy.policy(), probeWindows(learned, uploaded),
-                    overrides);
+            parameters = TrainingParameters.of(kind, segment, spec, policy.policy(),
+                    probeWindows(learned, uploaded, segment), overrides);
         } catch (IllegalArgumentException ex) {
             throw ApiException.badRequest(ex.getMessage()).with("field", "parameters");
         }
         UUID id = UUID.randomUUID();
-        jobs.insert(id, stream, kind, properties.getMaxAttempts(), from, to, parameters, actor, segment);
+        jobs.insert(id, stream, kind, properties.getMaxAttempts(), from, to, parameters, actor, segment, alarmId);
         Job job = jobs.find(id).orElseThrow();
         request(job, 1);
         log.info("Job {} queued: {} of stream {} as segment {} on offsets {}..{} by {}", id, kind, stream, segment,
@@ -110,26 +126,40 @@ public class JobService {
      * only measure of what an adapter costs the old regime).
      */
     private static List<TrainingParameters.ProbeWindow> probeWindows(List<Job> learned,
-            Optional<UploadedBase> uploaded) {
+            Optional<UploadedBase> uploaded, String segment) {
         List<TrainingParameters.ProbeWindow> windows = new java.util.ArrayList<>();
         uploaded.filter(UploadedBase::hasProbe).ifPresent(u -> windows.add(new TrainingParameters.ProbeWindow(
                 "base", u.probeFrom(), u.probeTo())));
-        learned.forEach(j -> windows.add(TrainingParameters.ProbeWindow.of(j)));
+        // Remedies learn one segment several times: each earlier segment is probed once, the job's own never.
+        java.util.Set<String> seen = new java.util.HashSet<>(java.util.Set.of(segment));
+        learned.stream().filter(j -> seen.add(j.segment()))
+                .forEach(j -> windows.add(TrainingParameters.ProbeWindow.of(j)));
         return windows;
     }
 
-    private static void requireMergeSources(String stream, List<Job> learned, Map<String, Object> overrides) {
-        if (!(overrides.get("sources") instanceof List<?> sources) || sources.isEmpty()) {
-            throw ApiException.badRequest("a merge names the regimes whose adapters it merges in parameters.sources")
-                    .with("field", "parameters.sources");
+    /** A merge's {@code sources} or an archive's {@code regimes}: adapter segments the stream has. */
+    private static void requireAdapterRegimes(String stream, List<Job> learned, Map<String, Object> overrides,
+            String key) {
+        if (!(overrides.get(key) instanceof List<?> regimes) || regimes.isEmpty()) {
+            throw ApiException.badRequest("a " + (key.equals("sources") ? "merge" : "archive") + " names the regimes "
+                    + "whose adapters it " + (key.equals("sources") ? "merges" : "archives") + " in parameters."
+                    + key).with("field", "parameters." + key);
         }
         List<String> adapters = learned.stream().filter(j -> j.kind() == JobKind.TRAIN_ADAPTER)
-                .map(Job::segment).toList();
-        for (Object source : sources) {
-            if (!adapters.contains(String.valueOf(source))) {
-                throw ApiException.badRequest("'" + source + "' is not an adapter segment of stream '" + stream
-                        + "' (known: " + adapters + ")").with("field", "parameters.sources");
+                .map(Job::segment).distinct().toList();
+        for (Object regime : regimes) {
+            if (!adapters.contains(String.valueOf(regime))) {
+                throw ApiException.badRequest("'" + regime + "' is not an adapter segment of stream '" + stream
+                        + "' (known: " + adapters + ")").with("field", "parameters." + key);
             }
+        }
+    }
+
+    /** A prior correction or a restore names the regime it serves in {@code parameters.regime}. */
+    private static void requireRegime(Map<String, Object> overrides) {
+        if (!(overrides.get("regime") instanceof String regime) || regime.isBlank()) {
+            throw ApiException.badRequest("this job names the regime it serves in parameters.regime")
+                    .with("field", "parameters.regime");
         }
     }
 
@@ -192,7 +222,7 @@ public class JobService {
                 }
                 jobs.progress(id, next, status.step(), status.totalSteps(), status.loss(), status.samplesPerSecond());
             }
-            case SUCCEEDED -> jobs.finish(id, JobState.SUCCEEDED, status.version(), status.message());
+            case SUCCEEDED -> jobs.finish(id, JobState.SUCCEEDED, status.version(), status.message(), status.result());
             case FAILED -> {
                 if (status.mayRetry()) {
                     failOrRequeue(job, "worker reported: " + status.message());

@@ -27,12 +27,26 @@ final class TrainingParameters {
     private TrainingParameters() {
     }
 
-    /** {@code base}, {@code seg-<n>} for the n-th adapter job, {@code merge-<n>} for the n-th merge job. */
-    static String segmentName(JobKind kind, int earlierJobsOfKind) {
+    /**
+     * {@code base}; {@code seg-<n>} for the n-th window after the base (adapter, assessment, prior correction and
+     * restore jobs on one window share it); {@code merge-<n>}, {@code archive-<n>} for the n-th merge or archive.
+     *
+     * @param earlierSegments distinct segments already named by jobs of {@link #segmentKinds(JobKind)}
+     */
+    static String segmentName(JobKind kind, int earlierSegments) {
         return switch (kind) {
             case TRAIN_BASE -> "base";
-            case MERGE -> "merge-" + (earlierJobsOfKind + 1);
-            default -> "seg-" + (earlierJobsOfKind + 1);
+            case MERGE -> "merge-" + (earlierSegments + 1);
+            case ARCHIVE -> "archive-" + (earlierSegments + 1);
+            default -> "seg-" + (earlierSegments + 1);
+        };
+    }
+
+    /** The kinds whose segments are numbered together with {@code kind}'s. */
+    static List<JobKind> segmentKinds(JobKind kind) {
+        return switch (kind) {
+            case MERGE, ARCHIVE, TRAIN_BASE -> List.of(kind);
+            default -> List.of(JobKind.TRAIN_ADAPTER, JobKind.ASSESS, JobKind.PRIOR_CORRECT, JobKind.RESTORE);
         };
     }
 
@@ -59,11 +73,11 @@ final class TrainingParameters {
             p.put("method", policy.mergeMethod());
             p.put("rank", policy.adapterRank());
             p.put("alpha", 2.0 * policy.adapterRank());
-        } else {
+        } else if (kind == JobKind.TRAIN_ADAPTER) {
             p.put("epochs", policy.adapterEpochs());
             p.put("rank", policy.adapterRank());
             p.put("alpha", 2.0 * policy.adapterRank());
-        }
+        } // ASSESS, PRIOR_CORRECT, RESTORE and ARCHIVE train nothing: their parameters come from the planner
         p.put("seed", 42);
         for (Map.Entry<String, Object> e : overrides.entrySet()) {
             if (RESERVED.contains(e.getKey())) {

@@ -43,18 +43,26 @@ public class PolicyRepository {
     /** Locks the stream's policy row until the transaction ends: planning of one stream is serialised. */
     public Optional<StreamPolicy> lock(String stream) {
         return jdbc.query("SELECT stream, policy::text FROM policies WHERE stream = ? FOR UPDATE", (rs, i) ->
-                new StreamPolicy(rs.getString(1), json.readValue(rs.getString(2), AdaptationPolicy.class)), stream)
+                new StreamPolicy(rs.getString(1), policy(rs.getString(2))), stream)
                 .stream().findFirst();
     }
 
     public Optional<StreamPolicy> find(String stream) {
         return jdbc.query("SELECT stream, policy::text FROM policies WHERE stream = ?", (rs, i) ->
-                new StreamPolicy(rs.getString(1), json.readValue(rs.getString(2), AdaptationPolicy.class)), stream)
+                new StreamPolicy(rs.getString(1), policy(rs.getString(2))), stream)
                 .stream().findFirst();
     }
 
+    /** A stored policy; keys added to the policy after it was stored take their defaults. */
+    private AdaptationPolicy policy(String stored) {
+        return AdaptationPolicy.withOverrides(json.readValue(stored, MAP));
+    }
+
+    private static final tools.jackson.core.type.TypeReference<java.util.Map<String, Object>> MAP =
+            new tools.jackson.core.type.TypeReference<>() { };
+
     public List<StreamPolicy> list() {
         return jdbc.query("SELECT stream, policy::text FROM policies ORDER BY stream", (rs, i) ->
-                new StreamPolicy(rs.getString(1), json.readValue(rs.getString(2), AdaptationPolicy.class)));
+                new StreamPolicy(rs.getString(1), policy(rs.getString(2))));
     }
 }

@@ -8,7 +8,9 @@ import java.util.Locale;
 
 /**
  * The accuracy matrix as a heatmap: one row per version, one column per segment, each cell coloured from red (low)
- * through amber to green (high) with its value written in it; a missing cell is hatched grey.
+ * through amber to green (high) with its value written in it; a missing cell is hatched grey. A cell whose segment
+ * that version's report marked archived (its regime deliberately out of routing) is faded with a dashed outline: its
+ * accuracy is shown but not gated.
  */
 public final class Heatmap {
 
@@ -23,6 +25,15 @@ public final class Heatmap {
      */
     public static String render(String title, List<String> rowLabels, List<String> columnLabels,
             List<List<Double>> values, int highlightRow) {
+        return render(title, rowLabels, columnLabels, values, List.of(), highlightRow);
+    }
+
+    /**
+     * @param archived {@code archived[row][column]}: whether that row's report marked the segment archived (a
+     *     missing row or a null cell: not archived)
+     */
+    public static String render(String title, List<String> rowLabels, List<String> columnLabels,
+            List<List<Double>> values, List<List<Boolean>> archived, int highlightRow) {
         int cell = 64;
         int cellH = 34;
         int left = 64;
@@ -44,18 +55,26 @@ public final class Heatmap {
             svg.append("<text class=\"row-label\" x=\"").append(left - 8).append("\" y=\"").append(n(y + cellH / 2.0 + 4))
                     .append("\" text-anchor=\"end\">").append(esc(rowLabels.get(r))).append("</text>");
             List<Double> row = r < values.size() ? values.get(r) : List.of();
+            List<Boolean> archivedRow = r < archived.size() && archived.get(r) != null ? archived.get(r) : List.of();
             for (int c = 0; c < columnLabels.size(); c++) {
                 Double v = c < row.size() ? row.get(c) : null;
+                boolean off = v != null && c < archivedRow.size() && Boolean.TRUE.equals(archivedRow.get(c));
                 double x = left + c * cell;
                 String tip = rowLabels.get(r) + " on " + columnLabels.get(c) + ": "
-                        + (v == null ? "not measured" : String.format(Locale.ROOT, "%.1f%%", v * 100));
-                svg.append("<g class=\"cell\"><rect x=\"").append(n(x + 1)).append("\" y=\"").append(n(y + 1))
+                        + (v == null ? "not measured" : String.format(Locale.ROOT, "%.1f%%", v * 100))
+                        + (off ? " (archived: not gated)" : "");
+                svg.append(off ? "<g class=\"cell archived\"><rect x=\"" : "<g class=\"cell\"><rect x=\"").append(n(x + 1)).append("\" y=\"").append(n(y + 1))
                         .append("\" width=\"").append(cell - 2).append("\" height=\"").append(cellH - 2)
                         .append("\" rx=\"3\" fill=\"").append(v == null ? "url(#hatch)" : color(v)).append("\"/>");
                 if (v != null) {
                     svg.append("<text x=\"").append(n(x + cell / 2.0)).append("\" y=\"").append(n(y + cellH / 2.0 + 4))
                             .append("\" text-anchor=\"middle\" class=\"").append(v < 0.35 || v > 0.9 ? "light" : "dark")
                             .append("\">").append(String.format(Locale.ROOT, "%.1f", v * 100)).append("</text>");
+                }
+                if (off) {
+                    svg.append("<rect class=\"archived-mark\" x=\"").append(n(x + 3)).append("\" y=\"").append(n(y + 3))
+                            .append("\" width=\"").append(cell - 6).append("\" height=\"").append(cellH - 6)
+                            .append("\" rx=\"2\"/>");
                 }
                 svg.append("<title>").append(esc(tip)).append("</title></g>");
             }

@@ -117,6 +117,7 @@ public class ModelPageController {
         model.addAttribute("name", name);
         model.addAttribute("number", version);
         model.addAttribute("v", v);
+        model.addAttribute("router", v.ok() ? RouterView.of(v.body().path("router")) : null);
         ServiceClient.Result evaluations = services.get("registry-service",
                 "/v1/models/" + m + "/versions/" + version + "/evaluations");
         model.addAttribute("evaluation", evaluations.items().isEmpty() ? null : evaluations.items().get(0));
@@ -254,10 +255,18 @@ public class ModelPageController {
             row.forEach(c -> r.add(c.isNumber() ? c.asDouble() : null));
             values.add(r);
         }
+        // absent from registries before archiving existed: nothing archived
+        List<List<Boolean>> archived = new ArrayList<>();
+        for (JsonNode row : matrix.path("archived")) {
+            List<Boolean> r = new ArrayList<>();
+            row.forEach(c -> r.add(c.isBoolean() ? c.asBoolean() : null));
+            archived.add(r);
+        }
         if (rows.isEmpty()) {
             return null;
         }
-        return Heatmap.render("Accuracy matrix of " + name + ": versions by segment", rows, columns, values, highlight);
+        return Heatmap.render("Accuracy matrix of " + name + ": versions by segment", rows, columns, values, archived,
+                highlight);
     }
 
     static String lineage(String name, JsonNode lineage, int current) {

@@ -3,7 +3,9 @@ package io.perennial.console.overview;
 import static io.perennial.console.client.ServiceClient.seg;
 
 import io.perennial.console.client.ServiceClient;
+import io.perennial.console.stream.Decisions;
 import io.perennial.console.stream.DriftHistory;
+import io.perennial.console.stream.StreamPageController;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,6 +128,13 @@ public class OverviewController {
                             + at, "/ui/models/" + s + "/versions/" + entry.path("version").asInt()));
                     break;
                 }
+            }
+            for (Decisions.Row r : StreamPageController.stuck(services, s)) {
+                alerts.add(new Alert("bad", "Adaptation of " + name + " is stuck",
+                        "alarm #" + r.id() + " (" + r.detector() + "): tried " + Decisions.tried(r)
+                                + ", each refused; " + (serving == null ? "nothing serves yet"
+                                        : "v" + serving + " keeps serving"),
+                        "/ui/streams/" + s + "#decisions"));
             }
             int jobsHere = (int) runningJobs.stream().filter(j -> j.path("stream").asString("").equals(name)).count();
             rows.add(new StreamRow(name, stream.path("spec"),

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -19,13 +18,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.databind.JsonNode;
 
-/** A stream's page: ingest rate, drift timeline per detector, alarms, segments, predictions, policy. */
+/**
+ * A stream's page: ingest rate, drift timeline per detector, alarms and trainer's decisions on them (with a banner
+ * when the stream's adaptation is STUCK), segments, predictions, policy.
+ */
 @Controller
 public class StreamPageController {
-
-    /** Merge methods the ML core knows (policy form choices). */
-    public static final List<String> MERGE_METHODS = List.of("ties", "task-arithmetic", "dare", "breadcrumbs",
-            "magmax", "orthogonal-projection");
 
     private final ServiceClient services;
 
@@ -68,39 +66,75 @@ public class StreamPageController {
         Instant created = info.ok() ? parse(info.body().path("createdAt").asString(null)) : null;
         model.addAttribute("segments", DriftHistory.segments(alarms.items(), created));
 
+        ServiceClient.Result decisions = services.get("trainer-service", "/v1/decisions?stream=" + s + "&limit=50");
+        model.addAttribute("decisionsError", decisions.error());
+        model.addAttribute("decisions", Decisions.rows(decisions.items()));
+        model.addAttribute("stuck", stuck(services, s));
+
         ServiceClient.Result policy = services.get("trainer-service", "/v1/policies/" + s);
         model.addAttribute("policy", policy);
-        model.addAttribute("mergeMethods", MERGE_METHODS);
+        model.addAttribute("mergeMethods", PolicyForm.MERGE_METHODS);
+        model.addAttribute("decisionFields", PolicyForm.DECISION_FIELDS);
         ServiceClient.Result jobs = services.get("trainer-service", "/v1/jobs?stream=" + s + "&limit=10");
         model.addAttribute("jobs", jobs);
         ServiceClient.Result aliases = services.get("registry-service", "/v1/models/" + s + "/aliases");
         model.addAttribute("aliases", aliases);
+        model.addAttribute("serving", aliases.items().stream()
+                .filter(a -> a.path("alias").asString("").equals("production"))
+                .map(a -> a.path("version").asInt()).findFirst().orElse(null));
         return "stream";
     }
 
-    /** Saves the adaptation policy through ingest-service (which announces stream.updated to the trainer). */
+    /**
+     * The stream's STUCK alarms that still hold (none answered for good since), for the banner and the overview's
+     * alerts; empty when trainer-service does not answer (the decisions panel says so).
+     *
+     * @param s the stream name, already encoded as a path segment
+     */
+    public static List<Decisions.Row> stuck(ServiceClient services, String s) {
+        ServiceClient.Result stuck = services.get("trainer-service", "/v1/decisions/stuck?stream=" + s + "&limit=20");
+        if (!stuck.ok() || stuck.items().isEmpty()) {
+            return List.of();
+        }
+        ServiceClient.Result done = services.get("trainer-service",
+                "/v1/decisions?stream=" + s + "&state=DONE&limit=1");
+        if (!done.ok()) {
+            return List.of();
+        }
+        return Decisions.stillStuck(Decisions.rows(stuck.items()),
+                Decisions.rows(done.items()).stream().findFirst());
+    }
+
+    /**
+     * Saves the adaptation policy through ingest-service (which announces stream.updated to the trainer). The
+     * update replaces the stream's policy, so the fields this form does not edit are carried over from trainer's
+     * current policy.
+     */
     @PostMapping("/ui/streams/{stream}/policy")
     public String savePolicy(@PathVariable String stream, @RequestParam Map<String, String> form,
             Authentication auth, RedirectAttributes redirect) {
-        Map<String, String> errors = new LinkedHashMap<>();
-        Map<String, Object> policy = new LinkedHashMap<>();
-        integer(form, "baseWindow", 1, 10_000_000, policy, errors);
-        integer(form, "minSamplesAfterDrift", 1, 10_000_000, policy, errors);
-        integer(form, "adapterRank", 1, 512, policy, errors);
-        integer(form, "maxAdapters", 1, 1000, policy, errors);
-        String method = form.getOrDefault("mergeMethod", "");
-        if (!MERGE_METHODS.contains(method)) {
-            errors.put("mergeMethod", "choose one of " + String.join(", ", MERGE_METHODS));
-        } else {
-            policy.put("mergeMethod", method);
-        }
-        policy.put("autoPromote", Set.of("on", "true").contains(form.getOrDefault("autoPromote", "")));
-        if (!errors.isEmpty()) {
+        PolicyForm checked = PolicyForm.parse(form);
+        Map<String, String> errors = checked.errors();
+        if (!checked.valid()) {
             redirect.addFlashAttribute("policyErrors", errors);
             redirect.addFlashAttribute("policyForm", form);
             redirect.addFlashAttribute("error", "The policy was not saved: fix the highlighted fields.");
             return "redirect:/ui/streams/" + seg(stream) + "#policy";
         }
+        Map<String, Object> policy = new LinkedHashMap<>();
+        ServiceClient.Result current = services.get("trainer-service", "/v1/policies/" + seg(stream));
+        if (!current.ok()) {
+            redirect.addFlashAttribute("error", "The policy was not saved: " + current.error());
+            redirect.addFlashAttribute("policyForm", form);
+            return "redirect:/ui/streams/" + seg(stream) + "#policy";
+        }
+        current.body().path("policy").properties().forEach(e -> {
+            if (!PolicyForm.FIELDS.contains(e.getKey()) && e.getValue().isValueNode()) {
+                policy.put(e.getKey(), e.getValue().isNumber() ? e.getValue().numberValue()
+                        : e.getValue().isBoolean() ? e.getValue().asBoolean() : e.getValue().asString());
+            }
+        });
+        policy.putAll(checked.policy());
         ServiceClient.Result saved = services.send("ingest-service", "PATCH", "/v1/streams/" + seg(stream),
                 Map.of("policy", policy));
         if (saved.ok()) {
@@ -111,21 +145,6 @@ public class StreamPageController {
             redirect.addFlashAttribute("policyForm", form);
         }
         return "redirect:/ui/streams/" + seg(stream) + "#policy";
-    }
-
-    private static void integer(Map<String, String> form, String field, int min, int max, Map<String, Object> out,
-            Map<String, String> errors) {
-        String raw = form.getOrDefault(field, "").trim();
-        try {
-            int v = Integer.parseInt(raw);
-            if (v < min || v > max) {
-                errors.put(field, "must be between " + min + " and " + max);
-            } else {
-                out.put(field, v);
-            }
-        } catch (NumberFormatException ex) {
-            errors.put(field, raw.isEmpty() ? "is required" : "must be a whole number");
-        }
     }
 
     private static String firstError(ServiceClient.Result... results) {

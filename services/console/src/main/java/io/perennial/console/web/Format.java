@@ -127,6 +127,31 @@ public class Format {
         return String.format(Locale.ROOT, "width:%.1f%%", Math.max(0, fraction) * 100);
     }
 
+    /** A version kind's label, e.g. "prior correction" for {@code prior}; an unknown kind as it is. */
+    public String kind(JsonNode kind) {
+        String k = absent(kind) ? "" : kind.asString();
+        return switch (k) {
+            case "prior" -> "prior correction";
+            case "refine" -> "refinement";
+            case "" -> NONE;
+            default -> k;
+        };
+    }
+
+    /** What a version of that kind is, for a tooltip. */
+    public String kindHint(JsonNode kind) {
+        return switch (absent(kind) ? "" : kind.asString()) {
+            case "base" -> "base weights";
+            case "adapter" -> "a new regime's adapter trained on its window";
+            case "merge" -> "adapters merged into one";
+            case "prior" -> "a regime's class priors re-estimated (a logit bias), no training";
+            case "restore" -> "a known regime served by its adapter again (a recurrence), no training";
+            case "archive" -> "regimes taken out of routing to bound the active set, adapters kept";
+            case "refine" -> "a regime's adapter trained further on its grown window";
+            default -> "";
+        };
+    }
+
     static Instant parse(String iso) {
         try {
             return Instant.parse(iso);

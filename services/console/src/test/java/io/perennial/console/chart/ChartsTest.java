@@ -42,6 +42,20 @@ class ChartsTest {
     }
 
     @Test
+    void heatmapMarksArchivedCellsButStillShowsTheirAccuracy() {
+        String svg = Heatmap.render("m", List.of("v3", "v4"), List.of("seg-0", "seg-1"),
+                List.of(List.of(0.9, 0.55), Arrays.asList(0.9, null)),
+                List.of(List.of(false, true), Arrays.asList(false, null)), 0);
+        assertThat(svg.split("class=\"cell archived\"", -1)).hasSize(2);
+        assertThat(svg.split("class=\"archived-mark\"", -1)).hasSize(2);
+        assertThat(svg).contains(">55.0<").contains("v3 on seg-1: 55.0% (archived: not gated)")
+                .contains("v4 on seg-1: not measured</title>");
+        // without the archived matrix (an older registry) nothing is marked
+        assertThat(Heatmap.render("m", List.of("v3"), List.of("seg-0", "seg-1"), List.of(List.of(0.9, 0.55)), 0))
+                .doesNotContain("archived");
+    }
+
+    @Test
     void lineageLaysOutBaseAdaptersAndMergesLeftToRightWithLinks() {
         List<LineageGraph.Node> nodes = List.of(new LineageGraph.Node(1, "base", List.of("previous")),
                 new LineageGraph.Node(2, "adapter", List.of()), new LineageGraph.Node(3, "adapter", List.of()),

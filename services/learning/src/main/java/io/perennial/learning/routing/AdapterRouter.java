@@ -37,6 +37,7 @@ public final class AdapterRouter implements AutoCloseable {
     private NDArray meanNorms;
     private NDArray two;
     private NDArray invDim;
+    private final java.util.Set<String> archived = new java.util.LinkedHashSet<>();
 
     /**
      * Creates an empty router.
@@ -89,7 +90,29 @@ public final class AdapterRouter implements AutoCloseable {
      * @param labels labels of the rows (used when {@link RouterConfig#classConditional()}), or null
      * @return the fitted descriptor
      */
-    public synchronized FeatureDescriptor addRegime(String name, float[] baseFeatures, int @org.jspecify.annotations.Nullable [] labels) {
+    public FeatureDescriptor addRegime(String name, float[] baseFeatures, int @org.jspecify.annotations.Nullable [] labels) {
+        int classes = 0;
+        if (labels != null) {
+            for (int l : labels) {
+                classes = Math.max(classes, l + 1);
+            }
+        }
+        return addRegime(name, baseFeatures, labels, classes);
+    }
+
+    /**
+     * Adds a regime from its base features and labels, recording the training class counts (over {@code classes}
+     * classes, so that a class absent from the window counts as empty) and the out-of-fold reference distances
+     * the window assessment compares with.
+     *
+     * @param name regime name (unique)
+     * @param baseFeatures row-major {@code [n, D]}
+     * @param labels labels of the rows, or null
+     * @param classes number of classes of the task
+     * @return the fitted descriptor
+     */
+    public synchronized FeatureDescriptor addRegime(String name, float[] baseFeatures, int @org.jspecify.annotations.Nullable [] labels,
+            int classes) {
         if (regimeNames().contains(name)) {
             throw new IllegalArgumentException("regime '" + name + "' is already routed");
         }
@@ -100,8 +123,17 @@ public final class AdapterRouter implements AutoCloseable {
         if (projection == null) {
             fitProjection(baseFeatures);
         }
-        FeatureDescriptor d = FeatureDescriptor.fit(name, project(baseFeatures), config.classConditional() ? labels : null, routedDim,
-                config.shrinkage(), config.noveltyQuantile());
+        float[] projected = project(baseFeatures);
+        int[] fitLabels = config.classConditional() ? labels : null;
+        FeatureDescriptor d = FeatureDescriptor.fit(name, projected, fitLabels, routedDim, config.shrinkage(), config.noveltyQuantile());
+        int[] counts = null;
+        if (labels != null) {
+            counts = new int[classes];
+            for (int l : labels) {
+                counts[l]++;
+            }
+        }
+        d = d.withTrainingInfo(d.groupClasses(), counts, ReferenceDistances.crossFit(name, projected, fitLabels, routedDim, config.shrinkage()));
         descriptors.add(d);
         rebuild();
         return d;
@@ -122,6 +154,31 @@ public final class AdapterRouter implements AutoCloseable {
     }
 
     /**
+     * Takes a regime out of routing (its rows go to the remaining regimes) or puts it back; its descriptor stays.
+     *
+     * @param name regime name
+     * @param out true to archive, false to restore
+     */
+    public synchronized void setArchived(String name, boolean out) {
+        if (!regimeNames().contains(name)) {
+            throw new IllegalArgumentException("router has no regime '" + name + "'");
+        }
+        if (out) {
+            if (archived.size() + 1 >= descriptors.size() && !archived.contains(name)) {
+                throw new IllegalArgumentException("cannot archive '" + name + "': it is the last routed regime");
+            }
+            archived.add(name);
+        } else {
+            archived.remove(name);
+        }
+    }
+
+    /** Returns the archived regimes (in the router but out of routing). */
+    public synchronized java.util.Set<String> archived() {
+        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(archived));
+    }
+
+    /**
      * Removes a regime.
      *
      * @param name regime name
@@ -129,6 +186,7 @@ public final class AdapterRouter implements AutoCloseable {
      */
     public synchronized boolean removeRegime(String name) {
         boolean removed = descriptors.removeIf(d -> d.name().equals(name));
+        archived.remove(name);
         if (removed) {
             rebuild();
         }
@@ -289,9 +347,30 @@ public final class AdapterRouter implements AutoCloseable {
      * @return decisions
      */
     public Routing route(NDArray features) {
+        return route(features, false);
+    }
+
+    /**
+     * Routes a batch.
+     *
+     * @param features base features {@code [N, D]}
+     * @param includeArchived whether archived regimes compete too (the window assessment asks where rows would go if
+     *     every known regime were routed); otherwise their distances are reported as +∞
+     * @return decisions
+     */
+    public synchronized Routing route(NDArray features, boolean includeArchived) {
         int kk = descriptors.size();
         float[] d = distances(features).toFloatArray();
         int n = d.length / kk;
+        if (!includeArchived && !archived.isEmpty()) {
+            for (int k = 0; k < kk; k++) {
+                if (archived.contains(descriptors.get(k).name())) {
+                    for (int i = 0; i < n; i++) {
+                        d[i * kk + k] = Float.POSITIVE_INFINITY;
+                    }
+                }
+            }
+        }
         int[] assign = new int[n];
         float[] novelty = new float[n];
         boolean[] novel = new boolean[n];
@@ -342,6 +421,7 @@ public final class AdapterRouter implements AutoCloseable {
                     cov[a * k + c] = (float) d.covariance()[a][c];
                 }
             }
+            putTrainingInfo(b, i, d);
             b.putMetadata("regime." + i + ".name", d.name())
                     .putMetadata("regime." + i + ".shrinkage", String.valueOf(d.shrinkage()))
                     .putMetadata("regime." + i + ".count", String.valueOf(d.count()))
@@ -386,12 +466,80 @@ public final class AdapterRouter implements AutoCloseable {
                     c[a][b] = cov[a * k + b];
                 }
             }
-            r.descriptors.add(FeatureDescriptor.restore(md.get("regime." + i + ".name"), m, c,
+            FeatureDescriptor d = FeatureDescriptor.restore(md.get("regime." + i + ".name"), m, c,
                     Double.parseDouble(md.get("regime." + i + ".shrinkage")), Integer.parseInt(md.get("regime." + i + ".count")),
-                    Double.parseDouble(md.get("regime." + i + ".threshold"))));
+                    Double.parseDouble(md.get("regime." + i + ".threshold")));
+            r.descriptors.add(readTrainingInfo(file, i, d));
         }
         r.rebuild();
         return r;
+    }
+
+    // Files written before these were kept lack them: the descriptor then reports them as unknown (null).
+    private static void putTrainingInfo(SafetensorsFile.Builder b, int i, FeatureDescriptor d) {
+        int[] gc = d.groupClasses();
+        if (gc != null) {
+            b.putMetadata("regime." + i + ".classes", join(gc));
+        }
+        int[] counts = d.classCounts();
+        if (counts != null) {
+            b.putMetadata("regime." + i + ".class_counts", join(counts));
+        }
+        ReferenceDistances ref = d.reference();
+        if (ref != null && ref.size() > 0) {
+            float[] v = new float[ref.size() * 3];
+            for (int j = 0; j < ref.size(); j++) {
+                v[j * 3] = ref.nearest()[j];
+                v[j * 3 + 1] = ref.own()[j];
+                v[j * 3 + 2] = ref.classes()[j];
+            }
+            b.putFloats("regime." + i + ".reference", new long[] {ref.size(), 3}, v);
+        }
+    }
+
+    private static FeatureDescriptor readTrainingInfo(SafetensorsFile file, int i, FeatureDescriptor d) {
+        Map<String, String> md = file.metadata();
+        int[] gc = parseInts(md.get("regime." + i + ".classes"));
+        int[] counts = parseInts(md.get("regime." + i + ".class_counts"));
+        ReferenceDistances ref = null;
+        Tensor t = file.tensors().get("regime." + i + ".reference");
+        if (t != null) {
+            float[] v = t.toFloatArray();
+            int n = v.length / 3;
+            float[] nearest = new float[n];
+            float[] own = new float[n];
+            int[] cls = new int[n];
+            for (int j = 0; j < n; j++) {
+                nearest[j] = v[j * 3];
+                own[j] = v[j * 3 + 1];
+                cls[j] = Math.round(v[j * 3 + 2]);
+            }
+            ref = new ReferenceDistances(nearest, own, cls);
+        }
+        if (gc != null && gc.length != d.means().length) {
+            gc = null;
+        }
+        return d.withTrainingInfo(gc, counts, ref);
+    }
+
+    private static String join(int[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < v.length; j++) {
+            sb.append(j == 0 ? "" : ",").append(v[j]);
+        }
+        return sb.toString();
+    }
+
+    private static int @org.jspecify.annotations.Nullable [] parseInts(@org.jspecify.annotations.Nullable String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        String[] parts = s.split(",");
+        int[] out = new int[parts.length];
+        for (int j = 0; j < parts.length; j++) {
+            out[j] = Integer.parseInt(parts[j].trim());
+        }
+        return out;
     }
 
     @Override

@@ -31,15 +31,44 @@ public final class FeatureDescriptor {
     private final int count;
     private final double threshold;
     private final double[][] whitening;
+    private final int @Nullable [] groupClasses;
+    private final int @Nullable [] classCounts;
+    private final @Nullable ReferenceDistances reference;
 
     private FeatureDescriptor(String name, double[][] means, double[][] covariance, double shrinkage, int count, double threshold) {
+        this(name, means, covariance, inverseCholesky(covariance), shrinkage, count, threshold, null, null, null);
+    }
+
+    private FeatureDescriptor(String name, double[][] means, double[][] covariance, double[][] whitening, double shrinkage, int count,
+            double threshold, int @Nullable [] groupClasses, int @Nullable [] classCounts, @Nullable ReferenceDistances reference) {
         this.name = name;
         this.means = means;
         this.covariance = covariance;
         this.shrinkage = shrinkage;
         this.count = count;
-        this.whitening = inverseCholesky(covariance);
+        this.whitening = whitening;
         this.threshold = threshold;
+        this.groupClasses = groupClasses;
+        this.classCounts = classCounts;
+        this.reference = reference;
+    }
+
+    /**
+     * Returns a copy that also records the training window's class of each mean, its class counts and the
+     * out-of-fold reference distances (what the window assessment compares new windows with).
+     *
+     * @param groupClasses class id of each mean (null when unknown)
+     * @param classCounts training class counts, one per class of the task (null when unknown)
+     * @param ref out-of-fold distances (null when unknown)
+     * @return the copy
+     */
+    public FeatureDescriptor withTrainingInfo(int @Nullable [] groupClasses, int @Nullable [] classCounts, @Nullable ReferenceDistances ref) {
+        if (groupClasses != null && groupClasses.length != means.length) {
+            throw new IllegalArgumentException("descriptor '" + name + "' has " + means.length + " means but " + groupClasses.length
+                    + " class ids");
+        }
+        return new FeatureDescriptor(name, means, covariance, whitening, shrinkage, count, threshold,
+                groupClasses == null ? null : groupClasses.clone(), classCounts == null ? null : classCounts.clone(), ref);
     }
 
     /**
@@ -79,18 +108,31 @@ public final class FeatureDescriptor {
         }
         int groups = 1;
         int[] g = new int[n];
+        int[] groupClass = null;
         if (labels != null) {
             int max = 0;
             for (int l : labels) {
                 max = Math.max(max, l);
             }
+            // groups in ascending class order, so that each mean's class is known (groupClasses)
             int[] remap = new int[max + 1];
             Arrays.fill(remap, -1);
+            for (int l : labels) {
+                remap[l] = 0;
+            }
             groups = 0;
-            for (int i = 0; i < n; i++) {
-                if (remap[labels[i]] < 0) {
-                    remap[labels[i]] = groups++;
+            for (int c = 0; c <= max; c++) {
+                if (remap[c] == 0) {
+                    remap[c] = groups++;
                 }
+            }
+            groupClass = new int[groups];
+            for (int c = 0; c <= max; c++) {
+                if (remap[c] >= 0) {
+                    groupClass[remap[c]] = c;
+                }
+            }
+            for (int i = 0; i < n; i++) {
                 g[i] = remap[labels[i]];
             }
         }
@@ -167,7 +209,7 @@ public final class FeatureDescriptor {
         }
         Arrays.sort(d);
         double thr = d[Math.min(n - 1, Math.max(0, (int) Math.ceil(quantile * n) - 1))];
-        return new FeatureDescriptor(name, m, cov, lambda, n, thr);
+        return new FeatureDescriptor(name, m, cov, provisional.whitening, lambda, n, thr, groupClass, null, null);
     }
 
     /**
@@ -228,24 +270,69 @@ public final class FeatureDescriptor {
      * @return distance
      */
     public double distance(double[] f) {
-        int dim = f.length;
         double best = Double.POSITIVE_INFINITY;
-        double[] z = new double[dim];
-        for (double[] mean : means) {
-            for (int j = 0; j < dim; j++) {
-                z[j] = f[j] - mean[j];
-            }
-            double sum = 0;
-            for (int a = 0; a < dim; a++) {
-                double acc = 0;
-                for (int b = 0; b <= a; b++) {
-                    acc += whitening[a][b] * z[b];
-                }
-                sum += acc * acc;
-            }
-            best = Math.min(best, sum / dim);
+        for (int gi = 0; gi < means.length; gi++) {
+            best = Math.min(best, distanceTo(f, gi));
         }
         return best;
+    }
+
+    /**
+     * Normalised squared Mahalanobis distance to one mean, \( (f-m_g)^\top \Sigma^{-1} (f-m_g) / D \).
+     *
+     * @param f feature vector
+     * @param group index of the mean
+     * @return distance
+     */
+    public double distanceTo(double[] f, int group) {
+        int dim = f.length;
+        double[] mean = means[group];
+        double[] z = new double[dim];
+        for (int j = 0; j < dim; j++) {
+            z[j] = f[j] - mean[j];
+        }
+        double sum = 0;
+        for (int a = 0; a < dim; a++) {
+            double acc = 0;
+            for (int b = 0; b <= a; b++) {
+                acc += whitening[a][b] * z[b];
+            }
+            sum += acc * acc;
+        }
+        return sum / dim;
+    }
+
+    /**
+     * Returns the index of the mean of a class.
+     *
+     * @param cls class id
+     * @return group index, or -1 when the class had no sample in the training window or class ids are unknown
+     */
+    public int groupOf(int cls) {
+        if (groupClasses == null) {
+            return -1;
+        }
+        for (int gi = 0; gi < groupClasses.length; gi++) {
+            if (groupClasses[gi] == cls) {
+                return gi;
+            }
+        }
+        return -1;
+    }
+
+    /** Returns the class id of each mean (null for a plain descriptor or one saved before class ids were kept). */
+    public int @Nullable [] groupClasses() {
+        return groupClasses == null ? null : groupClasses.clone();
+    }
+
+    /** Returns the training window's class counts (null when saved before they were kept). */
+    public int @Nullable [] classCounts() {
+        return classCounts == null ? null : classCounts.clone();
+    }
+
+    /** Returns the out-of-fold reference distances (null when saved before they were kept). */
+    public @Nullable ReferenceDistances reference() {
+        return reference;
     }
 
     /** Returns the regime name. */

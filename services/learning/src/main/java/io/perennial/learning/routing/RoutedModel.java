@@ -45,6 +45,7 @@ public final class RoutedModel {
     private final Network base;
     private final AdapterRouter router;
     private final List<Regime> regimes = new ArrayList<>();
+    private final java.util.Map<String, float[]> logitBias = new java.util.LinkedHashMap<>();
 
     /**
      * Creates a routed model.
@@ -87,7 +88,7 @@ public final class RoutedModel {
             throw new IllegalArgumentException("adapter '" + adapter.name() + "' was trained on base " + adapter.baseFingerprint()
                     + ", not on this model's base " + base.fingerprint());
         }
-        router.addRegime(name, baseFeatures(base, window), window.labels());
+        router.addRegime(name, baseFeatures(base, window), window.labels(), window.classes());
         regimes.add(new Regime(name, adapter));
     }
 
@@ -126,12 +127,65 @@ public final class RoutedModel {
     }
 
     /**
+     * Sets (or, with null, clears) a per-class logit bias added to the logits of the rows routed to a regime (a prior
+     * correction).
+     *
+     * @param name regime name
+     * @param bias one value per class, or null
+     */
+    public synchronized void setLogitBias(String name, float @Nullable [] bias) {
+        if (!router.regimeNames().contains(name)) {
+            throw new IllegalArgumentException("no regime '" + name + "'");
+        }
+        if (bias == null) {
+            logitBias.remove(name);
+            return;
+        }
+        if (bias.length != base.spec().classes()) {
+            throw new IllegalArgumentException("logit bias of regime '" + name + "' has " + bias.length + " values for "
+                    + base.spec().classes() + " classes");
+        }
+        logitBias.put(name, bias.clone());
+    }
+
+    /**
+     * Routes a batch as if every known regime, archived ones included, were routed.
+     *
+     * @param data samples
+     * @return the decisions (distances to every regime, nearest regime per row)
+     */
+    public synchronized Routing routeAll(LabeledData data) {
+        int kk = router.descriptors().size();
+        int n = data.size();
+        int d = data.featureSize();
+        int[] assign = new int[n];
+        float[] dist = new float[n * kk];
+        float[] novelty = new float[n];
+        boolean[] novel = new boolean[n];
+        try (NDManager m = base.manager().newSubManager()) {
+            for (int from = 0; from < n; from += Evaluator.BATCH) {
+                int to = Math.min(n, from + Evaluator.BATCH);
+                try (NDScope scope = new NDScope()) {
+                    NDArray x = base.toInput(m, Arrays.copyOfRange(data.features(), from * d, to * d), to - from);
+                    Routing r = router.route(base.forward(x, LayerDelta.NONE).features(), true);
+                    System.arraycopy(r.assignment(), 0, assign, from, to - from);
+                    System.arraycopy(r.distances(), 0, dist, from * kk, (to - from) * kk);
+                    System.arraycopy(r.novelty(), 0, novelty, from, to - from);
+                    System.arraycopy(r.novel(), 0, novel, from, to - from);
+                }
+            }
+        }
+        return new Routing(assign, dist, kk, novelty, novel);
+    }
+
+    /**
      * Removes a regime and its descriptor.
      *
      * @param name regime name
      */
     public synchronized void removeRegime(String name) {
         router.removeRegime(name);
+        logitBias.remove(name);
         regimes.removeIf(r -> r.name().equals(name));
     }
 
@@ -236,11 +290,32 @@ public final class RoutedModel {
                 }
             }
         }
+        addLogitBias(logits, assign, c);
         if (logitsOut != null) {
             logitsOut[0] = logits;
         }
         Predictions p = Predictions.fromLogits(logits, c);
         return new RoutedPredictions(p, router.regimeNames(), assign, novelty, novel);
+    }
+
+    // Prior correction: rows routed to a regime with a bias get log(π_new/π_train) added to their logits.
+    private void addLogitBias(float[] logits, int[] assign, int c) {
+        if (logitBias.isEmpty()) {
+            return;
+        }
+        List<String> names = router.regimeNames();
+        float[][] byIndex = new float[names.size()][];
+        for (int k = 0; k < names.size(); k++) {
+            byIndex[k] = logitBias.get(names.get(k));
+        }
+        for (int i = 0; i < assign.length; i++) {
+            float[] b = byIndex[assign[i]];
+            if (b != null) {
+                for (int j = 0; j < c; j++) {
+                    logits[i * c + j] += b[j];
+                }
+            }
+        }
     }
 
     private float[] groupedLogits(NDManager m, Network.Trunk trunk, int[] assignment, int rows) {

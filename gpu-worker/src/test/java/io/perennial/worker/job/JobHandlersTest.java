@@ -1,0 +1,344 @@
+package io.perennial.worker.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.perennial.contracts.events.JobEvents.JobKind;
+import io.perennial.contracts.events.JobEvents.JobRequested;
+import io.perennial.formats.spec.Activation;
+import io.perennial.formats.spec.MlpSpec;
+import io.perennial.learning.ContinualLearner;
+import io.perennial.learning.adaptation.WindowAssessment;
+import io.perennial.learning.data.LabeledData;
+import io.perennial.learning.evaluation.ProbeReport;
+import io.perennial.learning.lora.LoraOptions;
+import io.perennial.learning.routing.RouterConfig;
+import io.perennial.learning.routing.RoutingMode;
+import io.perennial.learning.training.TrainingConfig;
+import io.perennial.learning.training.listener.TrainingListener;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The pure parts of the job handlers, on a real small model: a base trained on one synthetic regime and an adapter
+ * on a second one (as two earlier jobs would have left them). What each new kind does to the model, the version
+ * request it registers (kind, adapters, segments with their regimes, router with archived regimes and class
+ * priors) and the evaluation report (archived segments flagged).
+ */
+@SuppressWarnings("unchecked")
+class JobHandlersTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int CLASSES = 3;
+    private static final int FEATURES = 4;
+
+    @TempDir
+    static Path saved;
+
+    private ContinualLearner learner;
+
+    /** Class k is a Gaussian blob around 3·e_k; the second regime mirrors and shifts every feature. */
+    static LabeledData regime(boolean shifted, int n, double[] classShares, long seed) {
+        Random random = new Random(seed);
+        float[] x = new float[n * FEATURES];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            double u = random.nextDouble();
+            int k = 0;
+            for (double acc = classShares[0]; u > acc && k < CLASSES - 1; acc += classShares[++k]) {
+                // picks the class whose cumulative share first exceeds u
+            }
+            y[i] = k;
+            for (int f = 0; f < FEATURES; f++) {
+                double v = (f == k ? 3.0 : 0.0) + 0.5 * random.nextGaussian();
+                x[i * FEATURES + f] = (float) (shifted ? 6.0 - v : v);
+            }
+        }
+        return LabeledData.of(x, y, new int[] {FEATURES}, CLASSES);
+    }
+
+    static final double[] BALANCED = {1.0 / 3, 1.0 / 3, 1.0 / 3};
+
+    /** A serving version as two earlier jobs leave it: the base on the first regime, adapter seg-1 on the second. */
+    static ContinualLearner trainTwoRegimes() {
+        MlpSpec spec = new MlpSpec(FEATURES, List.of(16), CLASSES, Activation.RELU);
+        TrainingConfig cfg = TrainingConfig.builder().optEpochs(2).optBatchSize(32).optLearningRate(1e-2).optSeed(3)
+                .build();
+        ContinualLearner cl = ContinualLearner.trainBase(spec, regime(false, 300, BALANCED, 1), cfg,
+                TrainingListener.NONE, RouterConfig.defaults());
+        cl.trainAdapter("seg-1", regime(true, 300, BALANCED, 2), new LoraOptions(2, 4, List.of(), 1), cfg,
+                TrainingListener.NONE);
+        return cl;
+    }
+
+    @BeforeAll
+    static void trainBaseAndAdapter() throws Exception {
+        try (ContinualLearner cl = trainTwoRegimes()) {
+            cl.save(saved);
+        }
+    }
+
+    @BeforeEach
+    void loadTheServingVersion() throws Exception {
+        learner = ContinualLearner.load(saved);
+    }
+
+    @AfterEach
+    void close() {
+        learner.close();
+    }
+
+    /** The parent as the registry returns it: its adapter and segments registered before segments named regimes. */
+    private static JsonNode parent() {
+        Map<String, Object> window = Map.of("topic", "perennial.samples.s", "partitions",
+                List.of(Map.of("partition", 0, "fromOffset", 0, "toOffset", 300)));
+        return JSON.valueToTree(Map.of("version", 2, "adapters", List.of(Map.of("name", "seg-1", "rank", 4,
+                "alpha", 8.0, "targetModules", List.of("fc1", "fc2"), "segment", window)), "router",
+                Map.of("segments", Map.of("base", window, "seg-1", window))));
+    }
+
+    private static JobRequested job(JobKind kind) {
+        return JobParametersTest.job(kind, Map.of());
+    }
+
+    private static VersionDraft draft(String kind, VersionDraft.NewSegment segment, String adapter) {
+        return new VersionDraft(kind, 2, 2, List.of(), null, segment, adapter, null, kind + " version");
+    }
+
+    private static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    @Test
+    void anAdapterVersionListsItsAdapterAndMapsEverySegmentToItsRegime() {
+        JobRequested job = job(JobKind.TRAIN_ADAPTER);
+        VersionDraft draft = draft("adapter", new VersionDraft.NewSegment("seg-2", "seg-2"), "seg-1");
+        Map<String, Object> segments = VersionRequest.segments(parent(), job, draft);
+        Map<String, Object> v = VersionRequest.of(job, draft, parent(), learner, segments, List.of(), null);
+
+        assertThat(v).containsEntry("kind", "adapter").containsEntry("parentVersion", 2)
+                .containsEntry("jobId", "job-1").containsEntry("description", "adapter version");
+        List<Map<String, Object>> adapters = (List<Map<String, Object>>) v.get("adapters");
+        assertThat(adapters).hasSize(2);
+        assertThat(adapters.get(1)).containsEntry("name", "seg-1").containsEntry("rank", 2)
+                .containsEntry("segment", VersionRequest.window(job));
+        Map<String, Object> router = map(v.get("router"));
+        assertThat((List<String>) router.get("regimes")).containsExactly("base", "seg-1");
+        assertThat((List<String>) router.get("archived")).isEmpty();
+        assertThat(map(router.get("classPriors"))).isEmpty();
+        Map<String, Object> routed = map(router.get("segments"));
+        assertThat(routed).containsOnlyKeys("base", "seg-1", "seg-2");
+        // segments registered before they named a regime were learned as the regime of their own name
+        assertThat(map(routed.get("base"))).containsEntry("regime", "base").containsKey("partitions");
+        assertThat(map(routed.get("seg-1"))).containsEntry("regime", "seg-1");
+        assertThat(map(routed.get("seg-2"))).containsEntry("regime", "seg-2")
+                .containsEntry("topic", "perennial.samples.s")
+                .containsEntry("partitions", List.of(Map.of("partition", 0, "fromOffset", 0L, "toOffset", 100L)));
+        assertThat(VersionRequest.archivedSegments(routed, learner.archivedRegimes())).isEmpty();
+    }
+
+    @Test
+    void aMergeDropsTheAdaptersItConsumedAndRecordsNoSegment() {
+        JobRequested job = job(JobKind.MERGE);
+        VersionDraft draft = new VersionDraft("merge", 2, 2, List.of(), null, null, null,
+                new VersionDraft.Merge(Map.of("method", "ties"), Set.of("seg-1")), "merged");
+        Map<String, Object> segments = VersionRequest.segments(parent(), job, draft);
+        Map<String, Object> v = VersionRequest.of(job, draft, parent(), learner, segments, List.of(), null);
+        assertThat((List<?>) v.get("adapters")).isEmpty();
+        assertThat(map(v.get("merge"))).containsEntry("method", "ties");
+        assertThat(map(map(v.get("router")).get("segments"))).containsOnlyKeys("base", "seg-1");
+    }
+
+    @Test
+    void archivingTakesTheRegimeOutOfRoutingAndFlagsItsSegmentsInTheEvaluation() {
+        List<SegmentProbe> probes = probesOfBothRegimes(11);
+        LabeledData shiftedProbe = probes.get(1).data();
+        var serving = learner.predictProbes(SegmentProbe.samples(probes));
+        assertThat(regimesOf(shiftedProbe)).contains("seg-1");
+
+        ArchiveHandler.archive(learner, List.of("seg-1"), 2);
+
+        assertThat(learner.archivedRegimes()).containsExactly("seg-1");
+        assertThat(regimesOf(shiftedProbe)).doesNotContain("seg-1");
+        JobRequested job = job(JobKind.ARCHIVE);
+        VersionDraft draft = new VersionDraft("archive", 2, 2, probes, serving, null, null, null, "archived");
+        Map<String, Object> segments = VersionRequest.segments(parent(), job, draft);
+        Map<String, Object> v = VersionRequest.of(job, draft, parent(), learner, segments, List.of(), null);
+        Map<String, Object> router = map(v.get("router"));
+        assertThat(v).containsEntry("kind", "archive");
+        assertThat((List<String>) router.get("archived")).containsExactly("seg-1");
+        assertThat(map(router.get("segments"))).containsOnlyKeys("base", "seg-1");
+        assertThat(((List<?>) v.get("adapters"))).hasSize(1); // the adapter stays in the version
+
+        Set<String> archivedSegments = VersionRequest.archivedSegments(segments, learner.archivedRegimes());
+        assertThat(archivedSegments).containsExactly("seg-1");
+        ProbeReport report = learner.evaluate(draft.probeData(), serving);
+        Map<String, Object> evaluation = EvaluationReport.of(probes, report, 2, 0.1, learner,
+                learner.base().spec(), archivedSegments);
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) evaluation.get("segments");
+        Map<String, Map<String, Object>> bySegment = new HashMap<>();
+        rows.forEach(r -> bySegment.put((String) r.get("segment"), r));
+        assertThat(bySegment.get("base")).doesNotContainKey("archived");
+        assertThat(bySegment.get("seg-1")).containsEntry("archived", true)
+                .containsKeys("accuracy", "negativeFlipRate");
+        assertThat(evaluation).containsEntry("servingVersion", 2);
+    }
+
+    /** The probes of the base segment and of seg-1, as an earlier job's probes would be read. */
+    private static List<SegmentProbe> probesOfBothRegimes(long seed) {
+        return List.of(new SegmentProbe("base", regime(false, 60, BALANCED, seed)), new SegmentProbe("seg-1",
+                regime(true, 60, BALANCED, seed + 1)));
+    }
+
+    private java.util.Set<String> regimesOf(LabeledData probe) {
+        var p = learner.predict(probe, RoutingMode.HARD);
+        java.util.Set<String> regimes = new java.util.HashSet<>();
+        for (int i = 0; i < probe.size(); i++) {
+            regimes.add(p.regimeOf(i));
+        }
+        return regimes;
+    }
+
+    @Test
+    void archivingRefusesUnknownBaseAndAlreadyArchivedRegimesForGood() {
+        assertThatThrownBy(() -> ArchiveHandler.archive(learner, List.of("seg-9"), 2))
+                .isInstanceOfSatisfying(JobFailedException.class, ex -> assertThat(ex.retryable()).isFalse())
+                .hasMessageContaining("version 2 has no regime 'seg-9'");
+        assertThatThrownBy(() -> ArchiveHandler.archive(learner, List.of("base"), 2))
+                .isInstanceOfSatisfying(JobFailedException.class, ex -> assertThat(ex.retryable()).isFalse())
+                .hasMessageContaining("cannot archive regime base");
+        ArchiveHandler.archive(learner, List.of("seg-1"), 2);
+        assertThatThrownBy(() -> ArchiveHandler.archive(learner, List.of("seg-1"), 3))
+                .isInstanceOf(JobFailedException.class).hasMessageContaining("already archived");
+    }
+
+    @Test
+    void restoringRoutesAnArchivedRegimeAgainAndLeavesAnActiveOneAsItIs() {
+        LabeledData shiftedProbe = regime(true, 60, BALANCED, 13);
+        ArchiveHandler.archive(learner, List.of("seg-1"), 2);
+        assertThat(RestoreHandler.restore(learner, "seg-1")).isTrue();
+        assertThat(learner.archivedRegimes()).isEmpty();
+        assertThat(regimesOf(shiftedProbe)).contains("seg-1");
+        assertThat(RestoreHandler.restore(learner, "seg-1")).isFalse();
+
+        JobRequested job = job(JobKind.RESTORE);
+        VersionDraft draft = draft("restore", new VersionDraft.NewSegment("seg-2", "seg-1"), null);
+        Map<String, Object> segments = VersionRequest.segments(parent(), job, draft);
+        Map<String, Object> v = VersionRequest.of(job, draft, parent(), learner, segments, List.of(), null);
+        assertThat(v).containsEntry("kind", "restore");
+        assertThat((List<?>) v.get("adapters")).hasSize(1); // nothing trained
+        assertThat(map(map(map(v.get("router")).get("segments")).get("seg-2"))).containsEntry("regime", "seg-1");
+    }
+
+    @Test
+    void priorCorrectionServesTheWindowsPriorsAndRefusesADegenerateWindow() {
+        LabeledData skewed = regime(false, 400, new double[] {0.7, 0.2, 0.1}, 21);
+        double[] priors = PriorCorrectHandler.correct(learner, "base", skewed);
+        assertThat(priors).hasSize(CLASSES);
+        assertThat(priors[0]).isCloseTo(0.7, within(0.06));
+        assertThat(priors[2]).isCloseTo(0.1, within(0.05));
+        assertThat(learner.classPriors()).containsOnlyKeys("base");
+
+        JobRequested job = job(JobKind.PRIOR_CORRECT);
+        VersionDraft draft = draft("prior", new VersionDraft.NewSegment("seg-2", "base"), null);
+        Map<String, Object> segments = VersionRequest.segments(parent(), job, draft);
+        Map<String, Object> v = VersionRequest.of(job, draft, parent(), learner, segments, List.of(), null);
+        Map<String, Object> router = map(v.get("router"));
+        assertThat(v).containsEntry("kind", "prior");
+        assertThat(map(router.get("classPriors")).get("base")).isEqualTo(priors);
+        assertThat(map(map(router.get("segments")).get("seg-2"))).containsEntry("regime", "base");
+        // the router description is JSON as the registry stores it
+        assertThat(JSON.valueToTree(router).path("classPriors").path("base").get(0).asDouble())
+                .isEqualTo(priors[0]);
+
+        LabeledData oneClass = regime(false, 200, new double[] {1, 0, 0}, 22);
+        assertThatThrownBy(() -> PriorCorrectHandler.correct(learner, "seg-1", oneClass))
+                .isInstanceOfSatisfying(JobFailedException.class, ex -> assertThat(ex.retryable()).isFalse())
+                .hasMessageStartingWith("cannot correct the class priors of regime seg-1: ");
+    }
+
+    @Test
+    void anAssessmentReportsEvidenceAgainstEveryRegimeAsTheJobsResult() {
+        LabeledData data = regime(true, 300, BALANCED, 31);
+        boolean[] labelled = new boolean[data.size()];
+        java.util.Arrays.fill(labelled, true);
+        TrainingWindow window = new TrainingWindow(data, List.of(), new long[data.size()], 0, 0, 0, labelled);
+        WindowAssessment assessment = AssessHandler.assess(learner, window);
+        JobOutcome outcome = JobOutcome.found(assessment.toMap(), "assessed");
+        assertThat(outcome.version()).isNull();
+        assertThat(outcome.result()).containsEntry("samples", 300).containsEntry("nearest", "seg-1");
+        List<Map<String, Object>> regimes = (List<Map<String, Object>>) outcome.result().get("regimes");
+        assertThat(regimes).extracting(r -> r.get("regime")).containsExactlyInAnyOrder("base", "seg-1");
+        // the result travels as JSON in the job report
+        assertThat(JSON.valueToTree(outcome.result()).path("nearest").asString()).isEqualTo("seg-1");
+
+        Map<String, Object> withNull = new HashMap<>();
+        withNull.put("nearest", null);
+        assertThat(JobOutcome.found(withNull, "none").result()).containsEntry("nearest", null);
+    }
+
+    @Test
+    void remedyParametersShapeTheAdapterAndItsTraining() {
+        String head = learner.base().spec().headLayer();
+        JobRequested job = JobParametersTest.job(JobKind.TRAIN_ADAPTER, Map.of("rank", 2, "epochs", 1,
+                "targets", List.of(head), "distillation", Map.of("weight", 1, "temperature", 2)));
+        JobParameters params = JobParameters.of(job);
+        JobRun run = new JobRun(job, params, () -> false, null, null, null, null, null);
+        TrainingConfig cfg = TrainAdapterHandler.trainingConfig(run);
+        assertThat(cfg.distillationWeight()).isEqualTo(1.0);
+        assertThat(cfg.distillationTemperature()).isEqualTo(2.0);
+        assertThat(cfg.epochs()).isEqualTo(1);
+        LoraOptions options = TrainAdapterHandler.options(params, learner.base().spec());
+
+        learner.trainAdapter("seg-2", regime(true, 150, BALANCED, 51), options, cfg, TrainingListener.NONE);
+
+        assertThat(learner.adapters().get("seg-2").targets()).containsExactly(head);
+        VersionDraft draft = draft("adapter", new VersionDraft.NewSegment("seg-2", "seg-2"), "seg-2");
+        Map<String, Object> v = VersionRequest.of(job, draft, parent(), learner,
+                VersionRequest.segments(parent(), job, draft), List.of(), null);
+        Map<String, Object> adapter = ((List<Map<String, Object>>) v.get("adapters")).get(1);
+        assertThat(adapter).containsEntry("name", "seg-2").containsEntry("rank", 2)
+                .containsEntry("targetModules", List.of(head));
+        assertThat(TrainAdapterHandler.shape(params)).isEqualTo("rank 2, layers [" + head
+                + "], distilled from the serving version with weight 1.0 at temperature 2.0");
+        assertThat(TrainAdapterHandler.shape(JobParameters.of(JobParametersTest.job(JobKind.TRAIN_ADAPTER,
+                Map.of())))).isEqualTo("rank 8, every linear layer");
+    }
+
+    @Test
+    void anArchiveOfTheNewestProbesRegimeEndsItsReportWithTheNewestActiveSegment() {
+        // the registry reads the last row as the segment the version learned and refuses it archived
+        List<SegmentProbe> probes = probesOfBothRegimes(61);
+        var serving = learner.predictProbes(SegmentProbe.samples(probes));
+        ArchiveHandler.archive(learner, List.of("seg-1"), 2);
+        ProbeReport report = learner.evaluate(SegmentProbe.samples(probes), serving);
+        Map<String, Object> evaluation = EvaluationReport.of(probes, report, 2, 0.1, learner, learner.base().spec(),
+                Set.of("seg-1"));
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) evaluation.get("segments");
+        assertThat(rows).extracting(r -> r.get("segment")).containsExactly("seg-1", "base");
+        assertThat(rows.get(0)).containsEntry("archived", true).containsEntry("accuracy", report.accuracies().get(1));
+        assertThat(rows.get(1)).containsEntry("accuracy", report.accuracies().get(0));
+
+        List<Map<String, Object>> allArchived = new java.util.ArrayList<>(List.of(Map.of("segment", "a", "archived",
+                true), Map.of("segment", "b", "archived", true)));
+        EvaluationReport.endWithAnActiveSegment(allArchived);
+        assertThat(allArchived).extracting(r -> r.get("segment")).containsExactly("a", "b");
+        List<Map<String, Object>> mixed = new java.util.ArrayList<>(List.of(Map.of("segment", "a"),
+                Map.of("segment", "b"), Map.of("segment", "c", "archived", true), Map.of("segment", "d", "archived",
+                true)));
+        EvaluationReport.endWithAnActiveSegment(mixed);
+        assertThat(mixed).extracting(r -> r.get("segment")).containsExactly("a", "c", "d", "b");
+    }
+}
