@@ -29,6 +29,13 @@ final class VersionRequest {
     /** The field of a segment naming the regime its window is mapped to. */
     static final String REGIME = "regime";
 
+    /**
+     * The field marking a segment whose probe no longer shows its regime as served: a prior correction re-estimated
+     * the regime's class priors on a later window, so the older probes, drawn under the old priors, are evaluated but
+     * not gated (a version kept for good through every descendant).
+     */
+    static final String SUPERSEDED = "superseded";
+
     private VersionRequest() {
     }
 
@@ -59,6 +66,15 @@ final class VersionRequest {
                 });
             }
         }
+        if (draft.kind().equals("prior") && draft.segment() != null) {
+            segments.values().forEach(value -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> segment = (Map<String, Object>) value;
+                if (draft.segment().regime().equals(segment.get(REGIME))) {
+                    segment.put(SUPERSEDED, true);
+                }
+            });
+        }
         if (draft.segment() != null) {
             Map<String, Object> segment = new LinkedHashMap<>(window(job));
             segment.put(REGIME, draft.segment().regime());
@@ -67,11 +83,16 @@ final class VersionRequest {
         return segments;
     }
 
-    /** The segments (from {@link #segments}) whose regime is archived in the candidate. */
+    /**
+     * The segments (from {@link #segments}) the candidate deliberately no longer serves as they were: their regime is
+     * archived, or their probe was superseded by a prior correction. The evaluation flags them {@code archived}, which
+     * the registry shows but does not gate.
+     */
     static Set<String> archivedSegments(Map<String, Object> segments, Set<String> archivedRegimes) {
         Set<String> archived = new LinkedHashSet<>();
         segments.forEach((name, value) -> {
-            if (value instanceof Map<?, ?> segment && archivedRegimes.contains(String.valueOf(segment.get(REGIME)))) {
+            if (value instanceof Map<?, ?> segment && (archivedRegimes.contains(String.valueOf(segment.get(REGIME)))
+                    || Boolean.TRUE.equals(segment.get(SUPERSEDED)))) {
                 archived.add(name);
             }
         });

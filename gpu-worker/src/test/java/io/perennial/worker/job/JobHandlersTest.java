@@ -259,6 +259,15 @@ class JobHandlersTest {
         assertThat(v).containsEntry("kind", "prior");
         assertThat(map(router.get("classPriors")).get("base")).isEqualTo(priors);
         assertThat(map(map(router.get("segments")).get("seg-2"))).containsEntry("regime", "base");
+        // The base regime's older probe was drawn under the old priors: superseded, evaluated but not gated, and
+        // so for every later version that inherits the segment; other regimes' segments and the window are gated.
+        assertThat(map(map(router.get("segments")).get("base"))).containsEntry("superseded", true);
+        assertThat(map(map(router.get("segments")).get("seg-1"))).doesNotContainKey("superseded");
+        assertThat(VersionRequest.archivedSegments(segments, learner.archivedRegimes())).containsExactly("base");
+        JobRequested next = job(JobKind.TRAIN_ADAPTER);
+        Map<String, Object> inherited = VersionRequest.segments(JSON.valueToTree(v), next,
+                draft("adapter", new VersionDraft.NewSegment("seg-3", "seg-3"), null));
+        assertThat(VersionRequest.archivedSegments(inherited, learner.archivedRegimes())).containsExactly("base");
         // the router description is JSON as the registry stores it
         assertThat(JSON.valueToTree(router).path("classPriors").path("base").get(0).asDouble())
                 .isEqualTo(priors[0]);
