@@ -76,9 +76,22 @@ public final class DemoRun {
         return Duration.between(startInstant, instant).toMillis() / 1000.0;
     }
 
-    /** Runs the scenario; returns the measurements. */
+    /** Creates the stream, sets its drift detection, policy and gate, runs the scenario; returns the measurements. */
     public DemoResult run() throws InterruptedException {
         setUp();
+        return stream();
+    }
+
+    /**
+     * Runs the scenario on a stream an earlier run created (for example before a restart), with the detection,
+     * policy and gate it has; returns the measurements.
+     */
+    public DemoResult resume() throws InterruptedException {
+        awaitOk("trainer-service", "/v1/policies/" + options.stream());
+        return stream();
+    }
+
+    private DemoResult stream() throws InterruptedException {
         startNanos = System.nanoTime();
         startInstant = Instant.now();
         Watcher watcher = new Watcher();
