@@ -500,6 +500,177 @@ class JobLifecycleIT {
         }
     }
 
+    /**
+     * The continuing regime: an adapter regime that keeps receiving data is refined on its grown window each time its
+     * data quadruples (capped at the newest {@code refineMaxWindow}), each refinement a version through the gate;
+     * refining stops once a refinement gains less than {@code refineMinGain}; a recurrence of the regime starts the
+     * schedule again; an alarm raised while a refinement runs waits for it. (registry-service on this branch knows
+     * the kinds base, adapter and merge: the simulated worker registers refinements and the restore as adapter
+     * versions; the trainer decides on the job, its promotion and the evaluation, not on the kind.)
+     */
+    @Test
+    void theContinuingRegimeIsRefinedOnItsGrownWindowUntilItStopsGaining(TestInfrastructure infra) throws Exception {
+        String stream = "refining";
+        TestHttp http = new TestHttp(port);
+        TestHttp reg = new TestHttp(registryPort);
+        defineStream(infra, stream);
+        assertThat(http.putJson("/v1/policies/" + stream, ADMIN, "{\"baseWindow\":20,\"minSamplesAfterDrift\":20,"
+                + "\"refineMaxWindow\":70}").statusCode()).isEqualTo(200);
+        assertProblem(http.putJson("/v1/policies/" + stream, ADMIN, "{\"refineGrowth\":1}"), 400);
+        assertProblem(http.putJson("/v1/policies/" + stream, ADMIN, "{\"refineMinGain\":2}"), 400);
+        assertProblem(http.putJson("/v1/policies/" + stream, ADMIN, "{\"refineMaxWindow\":0}"), 400);
+        await().atMost(Duration.ofSeconds(30)).until(() -> reg.get("/v1/models/" + stream, REGISTRY_ADMIN)
+                .statusCode() == 200);
+        createTopic(infra.bootstrapServers(), stream);
+        Set<String> seen = new HashSet<>();
+        Map<String, Object> unknown = Map.of("regimes", List.of(Map.of("regime", "base", "archived", false,
+                "routedShare", 0.2, "meanDistance", 6.0, "pValue", 1e-9, "classConditionalPValue", 1e-9)));
+        try (KafkaProducer<String, byte[]> worker = producer(infra)) {
+            produce(infra, stream, 20);
+            JsonNode base = awaitNewJob(http, stream, "TRAIN_BASE", seen);
+            int v1 = register(reg, stream, "{\"kind\":\"base\",\"jobId\":\"" + base.get("id").asString() + "\"}");
+            evaluate(reg, stream, v1, null, 0.0);
+            succeed(worker, base, v1, null);
+            awaitJob(http, base.get("id").asString(), "\"promotion\":\"PROMOTED\"");
+
+            // a new regime on [20, 40): adapter seg-1, trained on 20 samples, serves
+            JsonNode assess = raiseAndAssess(worker, infra, http, stream, seen);
+            succeed(worker, assess, null, unknown);
+            JsonNode adapter = awaitNewJob(http, stream, "TRAIN_ADAPTER", seen);
+            assertThat(adapter.get("segment").asString()).isEqualTo("seg-1");
+            int v2 = register(reg, stream, adapterVersion(v1, adapter.get("id").asString(), "seg-1"));
+            evaluate(reg, stream, v2, v1, 0.0);
+            succeed(worker, adapter, v2, null);
+            long alarm = decisions(http, stream).get(0).get("id").asLong();
+            await().atMost(Duration.ofSeconds(30)).until(() -> decision(http, alarm).get("state").asString()
+                    .equals("DONE"));
+
+            // 79 samples since the regime's window started (< 4 x 20): nothing; the 80th: one refinement
+            produce(infra, stream, 59);
+            assertNewestJobStays(http, stream, adapter);
+            produce(infra, stream, 1);
+            JsonNode refine = awaitNewJob(http, stream, "REFINE", seen);
+            assertThat(refine.get("parameters").get("regime").asString()).isEqualTo("seg-1");
+            assertThat(refine.get("segment").asString()).isEqualTo("seg-2");
+            // the newest refineMaxWindow (70) of the regime's 80 samples [20, 100)
+            assertThat(refine.get("fromOffsets").toString()).isEqualTo("{\"0\":30}");
+            assertThat(refine.get("toOffsets").toString()).isEqualTo("{\"0\":100}");
+            assertThat(refine.get("parameters").get("probes").toString()).contains("\"segment\":\"base\"")
+                    .contains("\"segment\":\"seg-1\"");
+            AdaptationDecided refineDecided = adaptation(infra, stream, 2, EventTypes.ADAPTATION_DECIDED).stream()
+                    .filter(d -> d.decision() == Decision.REFINE).findFirst().orElseThrow();
+            assertThat(refineDecided.alarmId()).isNull();
+            assertThat(refineDecided.jobId()).isEqualTo(refine.get("id").asString());
+            assertThat(refineDecided.evidence()).containsEntry("regime", "seg-1").containsEntry("windowSamples", 70)
+                    .containsEntry("lastTrainedSamples", 20).containsEntry("samplesSinceStart", 80)
+                    .containsEntry("growth", 4.0);
+            JsonNode rows = refinements(http, stream);
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).get("state").asString()).isEqualTo("RUNNING");
+            assertThat(rows.get(0).get("alarmId").asLong()).isEqualTo(alarm);
+
+            // its version passes the gate and gained 0.05 on its window's probe: it serves, the schedule goes on
+            int v3 = register(reg, stream, adapterVersion(v2, refine.get("id").asString(), "seg-1"));
+            evaluateRefinement(reg, stream, v3, v2, "seg-2", 0.06, 0.01);
+            succeed(worker, refine, v3, null);
+            awaitJob(http, refine.get("id").asString(), "\"promotion\":\"PROMOTED\"");
+            await().atMost(Duration.ofSeconds(30)).until(() -> refinements(http, stream).get(0).get("state")
+                    .asString().equals("SERVING"));
+            assertThat(refinements(http, stream).get(0).get("gain").asDouble()).isCloseTo(0.05,
+                    org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(refinements(http, stream).get(0).get("version").asInt()).isEqualTo(v3);
+
+            // the next refinement waits for 4 x 70 samples since the start (offset 300)
+            produce(infra, stream, 199);
+            assertNewestJobStays(http, stream, refine);
+            produce(infra, stream, 1);
+            JsonNode second = awaitNewJob(http, stream, "REFINE", seen);
+            assertThat(second.get("segment").asString()).isEqualTo("seg-3");
+            assertThat(second.get("fromOffsets").toString()).isEqualTo("{\"0\":230}");
+            assertThat(second.get("toOffsets").toString()).isEqualTo("{\"0\":300}");
+            // it serves but gains 0.005 < refineMinGain 0.01: refining seg-1 stops, with the reason
+            int v4 = register(reg, stream, adapterVersion(v3, second.get("id").asString(), "seg-1"));
+            evaluateRefinement(reg, stream, v4, v3, "seg-3", 0.02, 0.015);
+            succeed(worker, second, v4, null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> refinements(http, stream).get(0).get("state")
+                    .asString().equals("STOPPED"));
+            assertThat(refinements(http, stream).get(0).get("stopReason").asString()).contains("gained 0.0050")
+                    .contains("refineMinGain");
+            // 280 samples since the start are 4 x the 70 it was last trained on: refining would be due, but stopped
+            produce(infra, stream, 1);
+            assertNewestJobStays(http, stream, second);
+            assertThat(refinements(http, stream)).hasSize(2);
+
+            // seg-1 recurs: its restore serves, and the schedule starts again on the recurrence's window
+            JsonNode assess2 = raiseAndAssess(worker, infra, http, stream, seen);
+            long recurrenceStart = assess2.get("fromOffsets").get("0").asLong();
+            succeed(worker, assess2, null, Map.of("regimes", List.of(Map.of("regime", "seg-1", "archived", false,
+                    "routedShare", 0.9, "meanDistance", 0.7, "pValue", 0.3, "classConditionalPValue", 0.4,
+                    "priorShiftPValue", 0.5, "priorShiftTv", 0.01))));
+            JsonNode restore = awaitNewJob(http, stream, "RESTORE", seen);
+            assertThat(restore.get("parameters").get("regime").asString()).isEqualTo("seg-1");
+            int v5 = register(reg, stream, adapterVersion(v4, restore.get("id").asString(), "seg-1"));
+            evaluate(reg, stream, v5, v4, 0.0);
+            succeed(worker, restore, v5, null);
+            long alarm2 = decisions(http, stream).get(0).get("id").asLong();
+            await().atMost(Duration.ofSeconds(30)).until(() -> decision(http, alarm2).get("state").asString()
+                    .equals("DONE"));
+            // the recurrence's window holds 20; seg-1 was last trained on 70: due at 280, sooner with refineGrowth 2
+            assertThat(http.putJson("/v1/policies/" + stream, ADMIN, "{\"refineGrowth\":2}").statusCode())
+                    .isEqualTo(200);
+            produce(infra, stream, 120);
+            JsonNode third = awaitNewJob(http, stream, "REFINE", seen);
+            assertThat(third.get("fromOffsets").toString()).isEqualTo("{\"0\":" + (recurrenceStart + 140 - 70)
+                    + "}");
+            assertThat(third.get("toOffsets").toString()).isEqualTo("{\"0\":" + (recurrenceStart + 140) + "}");
+            assertThat(refinements(http, stream).get(0).get("alarmId").asLong()).isEqualTo(alarm2);
+
+            // an alarm raised while the refinement runs waits for it; the refinement fails for good: stopped
+            long end = recurrenceStart + 140;
+            alarm(worker, new DriftDetected(stream, "ks", "covariate", 0.9, 1e-6, 0.01, Severity.HIGH,
+                    Map.of(0, end), Instant.now()), CloudEventAttributes.of("/perennial/drift-service",
+                    EventTypes.DRIFT_DETECTED.type(), stream));
+            produce(infra, stream, 20);
+            assertNewestJobStays(http, stream, third);
+            fail(worker, third, "partition 0 starts later: the data aged out of retention");
+            JsonNode assess3 = awaitNewJob(http, stream, "ASSESS", seen);
+            assertThat(assess3.get("fromOffsets").toString()).isEqualTo("{\"0\":" + end + "}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> refinements(http, stream).get(0).get("state")
+                    .asString().equals("STOPPED"));
+            assertThat(refinements(http, stream).get(0).get("stopReason").asString()).contains("failed")
+                    .contains("aged out");
+            assertThat(adaptation(infra, stream, 5, EventTypes.ADAPTATION_DECIDED)).filteredOn(d ->
+                    d.decision() == Decision.REFINE).hasSize(3);
+        }
+        assertProblem(http.get("/v1/decisions/refinements?stream=../x", ADMIN), 400);
+        assertProblem(http.get("/v1/decisions/refinements?limit=0", ADMIN), 400);
+        assertThat(http.get("/v1/decisions/refinements", null).statusCode()).isEqualTo(401);
+    }
+
+    /** The stream's newest job stays {@code job} for a few planner rounds: nothing new is queued. */
+    private static void assertNewestJobStays(TestHttp http, String stream, JsonNode job) {
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(
+                http.get("/v1/jobs?stream=" + stream + "&limit=1", ADMIN).body()).get(0).get("id").asString()
+                .equals(job.get("id").asString()));
+    }
+
+    private static JsonNode refinements(TestHttp http, String stream) {
+        HttpResponse<String> r = http.get("/v1/decisions/refinements?stream=" + stream, ADMIN);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    /** A refinement's report: its own window's probe carries the flip rates against the version it replaces. */
+    private static void evaluateRefinement(TestHttp registryHttp, String model, int version, int serving,
+            String segment, double pfr, double nfr) {
+        HttpResponse<String> r = registryHttp.postJson("/v1/models/" + model + "/versions/" + version
+                + "/evaluations", REGISTRY_ADMIN, "{\"servingVersion\":" + serving + ",\"segments\":[{\"segment\":"
+                + "\"base\",\"accuracy\":0.9},{\"segment\":\"" + segment + "\",\"accuracy\":0.9,\"samples\":14,"
+                + "\"negativeFlipRate\":" + nfr + ",\"positiveFlipRate\":" + pfr + "}],\"flips\":{\"negative\":0.0,"
+                + "\"positive\":0.01,\"samples\":400}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
     /** Raises an alarm at the end of the stream's topic, adds the window's samples and returns its ASSESS job. */
     private JsonNode raiseAndAssess(KafkaProducer<String, byte[]> producer, TestInfrastructure infra, TestHttp http,
             String stream, Set<String> seen) throws Exception {

@@ -22,7 +22,7 @@ final class ActiveSet {
     /**
      * A promoted version's change: {@code TRAIN_ADAPTER} adds the adapter of its segment, {@code MERGE} makes the
      * adapters serving its regimes one, {@code ARCHIVE} takes regimes out of routing, {@code RESTORE} routes a regime
-     * to its adapter again (or sees an active one recur), {@code PRIOR_CORRECT} sees a regime.
+     * to its adapter again (or sees an active one recur), {@code PRIOR_CORRECT} and {@code REFINE} see a regime.
      */
     record Change(JobKind kind, List<String> regimes) {
         Change {
@@ -45,7 +45,7 @@ final class ActiveSet {
             for (String r : c.regimes()) {
                 switch (c.kind()) {
                     case TRAIN_ADAPTER, RESTORE -> set.activate(r, time);
-                    case PRIOR_CORRECT -> set.lastSeen.put(r, time);
+                    case PRIOR_CORRECT, REFINE -> set.lastSeen.put(r, time);
                     case ARCHIVE -> set.archive(r);
                     default -> { }
                 }

@@ -31,6 +31,8 @@ import org.springframework.web.client.RestClientException;
  *   (only the latest regime is worth an answer).</li>
  *   <li>An alarm is being answered: {@link AlarmAnswers} takes it one step further (decision, room in the active
  *   set, answer, remedies). A new alarm waits until the one being answered is DONE or STUCK.</li>
+ *   <li>No alarm waits or is being answered: the current regime's adapter is refined on its grown window when its
+ *   data grew enough ({@link Refinements}). A refinement running makes a new alarm wait like any other job.</li>
  * </ul>
  */
 @Service
@@ -49,10 +51,11 @@ public class AdaptationPlanner {
     private final UploadedBaseRepository uploadedBases;
     private final RegistryClient registry;
     private final AlarmAnswers answers;
+    private final Refinements refinements;
 
     public AdaptationPlanner(PolicyRepository policies, JobRepository jobs, JobService jobService,
             DriftTriggerRepository triggers, SampleOffsets offsets, UploadedBaseRepository uploadedBases,
-            RegistryClient registry, AlarmAnswers answers) {
+            RegistryClient registry, AlarmAnswers answers, Refinements refinements) {
         this.policies = policies;
         this.jobs = jobs;
         this.jobService = jobService;
@@ -61,6 +64,7 @@ public class AdaptationPlanner {
         this.uploadedBases = uploadedBases;
         this.registry = registry;
         this.answers = answers;
+        this.refinements = refinements;
     }
 
     /**
@@ -124,12 +128,19 @@ public class AdaptationPlanner {
         return planAlarm(stream, policy, uploaded.since(), Map.of(), uploaded);
     }
 
-    /** One step for the alarm being answered, else an assessment for the latest pending alarm. */
+    /**
+     * One step for the alarm being answered, else an assessment for the latest pending alarm, else (no alarm waits:
+     * alarms take precedence) the current regime's next refinement.
+     */
     private Optional<Job> planAlarm(String stream, AdaptationPolicy policy, java.time.Instant baseSince,
             Map<Integer, Long> baseLearned, UploadedBase uploaded) {
+        refinements.settle(stream, policy);
         Optional<Alarm> open = triggers.open(stream);
         if (open.isPresent()) {
             return answers.advance(open.get(), policy, policies.spec(stream).orElseThrow());
+        }
+        if (triggers.pending(stream).isEmpty()) {
+            return refinements.next(stream, policy);
         }
         return planAssessment(stream, policy, baseSince, baseLearned, uploaded);
     }

@@ -288,7 +288,7 @@ public class AlarmAnswers {
         List<String> regimes = switch (job.kind()) {
             case MERGE -> strings(p.get("sources"));
             case ARCHIVE -> strings(p.get("regimes"));
-            case RESTORE, PRIOR_CORRECT -> p.get("regime") == null ? List.of()
+            case RESTORE, PRIOR_CORRECT, REFINE -> p.get("regime") == null ? List.of()
                     : List.of(String.valueOf(p.get("regime")));
             default -> List.of(job.segment());
         };

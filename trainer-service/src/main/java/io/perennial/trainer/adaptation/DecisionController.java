@@ -18,7 +18,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Drift alarms and their decisions: why each alarm got its answer, what was tried, and which streams are stuck. */
+/**
+ * Drift alarms and their decisions: why each alarm got its answer, what was tried, which streams are stuck; and the
+ * continuing regime's refinements, decided without an alarm.
+ */
 @RestController
 @RequestMapping("/v1/decisions")
 @Tag(name = "Decisions", description = "One decision per drift alarm, with its evidence, jobs and remedy attempts")
@@ -30,10 +33,12 @@ public class DecisionController {
 
     private final DriftTriggerRepository alarms;
     private final JobRepository jobs;
+    private final RefinementRepository refinements;
 
-    public DecisionController(DriftTriggerRepository alarms, JobRepository jobs) {
+    public DecisionController(DriftTriggerRepository alarms, JobRepository jobs, RefinementRepository refinements) {
         this.alarms = alarms;
         this.jobs = jobs;
+        this.refinements = refinements;
     }
 
     @GetMapping
@@ -66,6 +71,23 @@ public class DecisionController {
     public List<Alarm> stuck(@RequestParam(required = false) String stream,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
         return list(stream, "STUCK", limit, 0);
+    }
+
+    @GetMapping("/refinements")
+    @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "The continuing regime's refinements, newest first",
+            description = "Each: regime, the answered alarm whose window the regime's data grows in, the REFINE job "
+                    + "and its segment and window, the samples (window, since the regime's window started, last "
+                    + "trained on) and growth, the reason, state (RUNNING, SERVING, STOPPED), the version, its "
+                    + "promotion, its gain (PFR - NFR on the refinement's window probe) and why refining stopped.")
+    public List<Refinement> refinements(
+            @Parameter(description = "only this stream") @RequestParam(required = false) String stream,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+            @RequestParam(defaultValue = "0") @Min(0) int offset) {
+        if (stream != null && !StreamName.isValid(stream)) {
+            throw ApiException.badRequest("invalid stream name").with("field", "stream");
+        }
+        return refinements.list(stream, limit, offset);
     }
 
     @GetMapping("/{id}")

@@ -68,6 +68,15 @@ public class DriftTriggerRepository {
                 + "LIMIT 1", this::map, stream, OPEN.toArray(String[]::new)).stream().findFirst();
     }
 
+    /**
+     * The stream's newest alarm that got a decision (not pending, superseded or ignored): the one whose answer the
+     * stream's data belongs to until the next alarm.
+     */
+    public Optional<Alarm> latestDecided(String stream) {
+        return jdbc.query("SELECT * FROM drift_triggers WHERE stream = ? AND state NOT IN ('PENDING', 'SUPERSEDED', "
+                + "'IGNORED') ORDER BY id DESC LIMIT 1", this::map, stream).stream().findFirst();
+    }
+
     /** A pending alarm's assessment was queued on its window. */
     public void assessing(long id, UUID job, String segment, Map<Integer, Long> from, Map<Integer, Long> to) {
         guarded(jdbc.update("UPDATE drift_triggers SET state = 'ASSESSING', assess_job_id = ?, job_id = ?, "

@@ -11,7 +11,10 @@ import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The registry calls the trainer makes: promote a version, or mark it as the candidate. */
+/**
+ * The registry calls the trainer makes: promote a version, mark it as the candidate, read production and what a
+ * version gained on a segment.
+ */
 @Component
 public class RegistryClient {
 
@@ -72,6 +75,30 @@ public class RegistryClient {
                 : alias.path("movedAt").asString();
         return java.util.Optional.of(new Production(version, v.path("kind").asString(),
                 java.time.Instant.parse(since)));
+    }
+
+    /**
+     * What a version gained on one segment's probe against the version serving when it was evaluated: the newest
+     * evaluation's row for {@code segment}, positive minus negative flip rate; empty when the version has no
+     * evaluation, no row for the segment or no flip rates on it.
+     *
+     * @throws org.springframework.web.client.RestClientException when the registry cannot be reached
+     */
+    public java.util.Optional<Double> segmentGain(String model, int version, String segment) {
+        JsonNode list = http.get().uri("/v1/models/{m}/versions/{v}/evaluations", model, version).retrieve()
+                .body(JsonNode.class);
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        for (JsonNode s : list.get(0).path("segments")) { // newest evaluation first
+            if (s.path("segment").isString() && segment.equals(s.get("segment").asString())
+                    && s.path("positiveFlipRate").isNumber()
+                    && s.path("negativeFlipRate").isNumber()) {
+                return java.util.Optional.of(s.get("positiveFlipRate").asDouble()
+                        - s.get("negativeFlipRate").asDouble());
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Points the {@code candidate} alias at a version (creating it when absent). */

@@ -68,18 +68,18 @@ public class JobRepository {
 
     /**
      * The segments the stream's models learned, oldest first: succeeded jobs that register a version recording
-     * their window (training, prior correction, restore). Remedies make one segment appear more than once.
+     * their window (training, prior correction, restore, refinement). Remedies make one segment appear more than once.
      */
     public List<Job> learnedSegments(String stream) {
         return jdbc.query("SELECT * FROM jobs WHERE stream = ? AND state = 'SUCCEEDED' AND segment IS NOT NULL "
-                + "AND kind IN ('TRAIN_BASE', 'TRAIN_ADAPTER', 'PRIOR_CORRECT', 'RESTORE') "
+                + "AND kind IN ('TRAIN_BASE', 'TRAIN_ADAPTER', 'PRIOR_CORRECT', 'RESTORE', 'REFINE') "
                 + "ORDER BY finished_at, created_at", this::map, stream);
     }
 
     /** The stream's jobs whose versions were promoted and change its regimes, in promotion order. */
     public List<Job> promotedChanges(String stream) {
         return jdbc.query("SELECT * FROM jobs WHERE stream = ? AND state = 'SUCCEEDED' AND promotion = 'PROMOTED' "
-                + "AND kind IN ('TRAIN_ADAPTER', 'MERGE', 'ARCHIVE', 'RESTORE', 'PRIOR_CORRECT') "
+                + "AND kind IN ('TRAIN_ADAPTER', 'MERGE', 'ARCHIVE', 'RESTORE', 'PRIOR_CORRECT', 'REFINE') "
                 + "ORDER BY updated_at, finished_at", this::map, stream);
     }
 

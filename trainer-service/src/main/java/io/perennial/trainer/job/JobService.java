@@ -93,7 +93,7 @@ public class JobService {
         switch (kind) {
             case MERGE -> requireAdapterRegimes(stream, learned, overrides, "sources");
             case ARCHIVE -> requireAdapterRegimes(stream, learned, overrides, "regimes");
-            case PRIOR_CORRECT, RESTORE -> requireRegime(overrides);
+            case PRIOR_CORRECT, RESTORE, REFINE -> requireRegime(overrides);
             default -> { }
         }
         if (kind != JobKind.TRAIN_BASE && !trainedBase && uploaded.isEmpty()) {

@@ -29,7 +29,7 @@ final class TrainingParameters {
 
     /**
      * {@code base}; {@code seg-<n>} for the n-th window after the base (adapter, assessment, prior correction and
-     * restore jobs on one window share it); {@code merge-<n>}, {@code archive-<n>} for the n-th merge or archive.
+     * restore jobs on one window share it; each refinement's grown window is a new one); {@code merge-<n>}, {@code archive-<n>} for the n-th merge or archive.
      *
      * @param earlierSegments distinct segments already named by jobs of {@link #segmentKinds(JobKind)}
      */
@@ -46,7 +46,8 @@ final class TrainingParameters {
     static List<JobKind> segmentKinds(JobKind kind) {
         return switch (kind) {
             case MERGE, ARCHIVE, TRAIN_BASE -> List.of(kind);
-            default -> List.of(JobKind.TRAIN_ADAPTER, JobKind.ASSESS, JobKind.PRIOR_CORRECT, JobKind.RESTORE);
+            default -> List.of(JobKind.TRAIN_ADAPTER, JobKind.ASSESS, JobKind.PRIOR_CORRECT, JobKind.RESTORE,
+                    JobKind.REFINE);
         };
     }
 
@@ -73,7 +74,7 @@ final class TrainingParameters {
             p.put("method", policy.mergeMethod());
             p.put("rank", policy.adapterRank());
             p.put("alpha", 2.0 * policy.adapterRank());
-        } else if (kind == JobKind.TRAIN_ADAPTER) {
+        } else if (kind == JobKind.TRAIN_ADAPTER || kind == JobKind.REFINE) {
             p.put("epochs", policy.adapterEpochs());
             p.put("rank", policy.adapterRank());
             p.put("alpha", 2.0 * policy.adapterRank());

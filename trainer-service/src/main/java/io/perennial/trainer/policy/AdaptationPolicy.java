@@ -24,18 +24,24 @@ import java.util.Map;
  *     (0.9)
  * @param mergeMaxDescriptorDistance ... and a descriptor distance (normalised squared Mahalanobis) of at most this
  *     (1.0: each regime's mean lies within the other's typical spread)
+ * @param refineGrowth the current regime's adapter is refined once the regime's latest window holds at least this
+ *     many times the samples its adapter was last trained on (4: each time its data quadruples; more than 1)
+ * @param refineMaxWindow a refinement trains on at most this many samples, the newest of the window (20000)
+ * @param refineMinGain refining a regime stops when a refinement gained less than this on its window's probe (gain =
+ *     positive minus negative flip rate against the serving version; 0.01, in [0, 1])
  */
 public record AdaptationPolicy(int baseWindow, int minSamplesAfterDrift, int adapterRank, int maxAdapters,
         String mergeMethod, boolean autoPromote, int probeEvery, int baseEpochs, int adapterEpochs,
         double matchAlpha, double matchMinRoutedShare, double priorShiftAlpha, double priorShiftMinTv,
-        int maxRemedies, double mergeMinSimilarity, double mergeMaxDescriptorDistance) {
+        int maxRemedies, double mergeMinSimilarity, double mergeMaxDescriptorDistance, double refineGrowth,
+        int refineMaxWindow, double refineMinGain) {
 
     /** Remedies there are to climb (distillation, head-only, higher-rank). */
     public static final int REMEDIES = 3;
 
     /** The defaults every stream starts from. */
     public static final AdaptationPolicy DEFAULT = new AdaptationPolicy(1000, 500, 8, 4, "ties", true, 5, 10, 20,
-            0.01, 0.5, 0.001, 0.1, REMEDIES, 0.9, 1.0);
+            0.01, 0.5, 0.001, 0.1, REMEDIES, 0.9, 1.0, 4.0, 20_000, 0.01);
 
     /** Validates the values. */
     public AdaptationPolicy {
@@ -62,6 +68,12 @@ public record AdaptationPolicy(int baseWindow, int minSamplesAfterDrift, int ada
             throw new IllegalArgumentException("policy.mergeMaxDescriptorDistance must be a finite number >= 0, got "
                     + mergeMaxDescriptorDistance);
         }
+        if (!(refineGrowth > 1) || Double.isInfinite(refineGrowth)) {
+            throw new IllegalArgumentException("policy.refineGrowth must be a finite number > 1 (the regime's data "
+                    + "grows by this factor between refinements), got " + refineGrowth);
+        }
+        positive("refineMaxWindow", refineMaxWindow);
+        between("refineMinGain", refineMinGain, 0, 1, true);
         if (maxRemedies < 0 || maxRemedies > REMEDIES) {
             throw new IllegalArgumentException("policy.maxRemedies must be between 0 and " + REMEDIES
                     + " (distillation, head-only, higher-rank), got " + maxRemedies);
@@ -102,7 +114,10 @@ public record AdaptationPolicy(int baseWindow, int minSamplesAfterDrift, int ada
                 doubleValue(overrides, "priorShiftMinTv", d.priorShiftMinTv()),
                 intValue(overrides, "maxRemedies", d.maxRemedies()),
                 doubleValue(overrides, "mergeMinSimilarity", d.mergeMinSimilarity()),
-                doubleValue(overrides, "mergeMaxDescriptorDistance", d.mergeMaxDescriptorDistance()));
+                doubleValue(overrides, "mergeMaxDescriptorDistance", d.mergeMaxDescriptorDistance()),
+                doubleValue(overrides, "refineGrowth", d.refineGrowth()),
+                intValue(overrides, "refineMaxWindow", d.refineMaxWindow()),
+                doubleValue(overrides, "refineMinGain", d.refineMinGain()));
     }
 
     private static int intValue(Map<String, Object> map, String key, int fallback) {

@@ -19,6 +19,9 @@ class AdaptationPolicyTest {
         assertThat(old.mergeMinSimilarity()).isEqualTo(0.9);
         assertThat(old.mergeMaxDescriptorDistance()).isEqualTo(1.0);
         assertThat(old.maxAdapters()).isEqualTo(2);
+        assertThat(old.refineGrowth()).isEqualTo(4.0);
+        assertThat(old.refineMaxWindow()).isEqualTo(20_000);
+        assertThat(old.refineMinGain()).isEqualTo(0.01);
         assertThat(AdaptationPolicy.withOverrides(Map.of("matchAlpha", "0.05")).matchAlpha()).isEqualTo(0.05);
     }
 
@@ -34,5 +37,15 @@ class AdaptationPolicyTest {
                 .hasMessageContaining("policy.mergeMaxDescriptorDistance");
         assertThatThrownBy(() -> AdaptationPolicy.withOverrides(Map.of("mergeMinSimilarity", "close")))
                 .hasMessageContaining("must be a number");
+        assertThatThrownBy(() -> AdaptationPolicy.withOverrides(Map.of("refineGrowth", 1)))
+                .hasMessageContaining("policy.refineGrowth");
+        assertThatThrownBy(() -> AdaptationPolicy.withOverrides(Map.of("refineGrowth", "Infinity")))
+                .hasMessageContaining("policy.refineGrowth");
+        assertThatThrownBy(() -> AdaptationPolicy.withOverrides(Map.of("refineMaxWindow", 0)))
+                .hasMessageContaining("policy.refineMaxWindow");
+        assertThatThrownBy(() -> AdaptationPolicy.withOverrides(Map.of("refineMinGain", -0.1)))
+                .hasMessageContaining("policy.refineMinGain");
+        assertThatThrownBy(() -> AdaptationPolicy.withOverrides(Map.of("refineMinGain", 1.5)))
+                .hasMessageContaining("policy.refineMinGain");
     }
 }
