@@ -19,6 +19,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class PerennialCli {
 
+    /** Exit code of a demo in which some shifted regime never got a version of its own into production. */
+    static final int DEMO_NOT_ADAPTED = 3;
+
     private final StackConfig config;
     private final PrintStream out;
     private final PrintStream err;
@@ -180,12 +183,24 @@ public final class PerennialCli {
             io.perennial.local.demo.DemoResult result = new io.perennial.local.demo.DemoRun(options, data,
                     config::baseUrl, token, out).run();
             io.perennial.local.demo.DemoReport.write(result, outDir, out);
+            List<io.perennial.local.demo.DemoResult.RegimeResult> unadapted = result.unadapted();
+            if (!unadapted.isEmpty()) {
+                // The demo exists to show the loop adapting: a regime left on an older version is a failure, not a row.
+                out.println("\n✗ " + unadapted.size() + " of " + result.regimes().stream()
+                        .filter(io.perennial.local.demo.DemoResult.RegimeResult::expectsAdaptation).count()
+                        + " shifted regimes never adapted:");
+                for (io.perennial.local.demo.DemoResult.RegimeResult r : unadapted) {
+                    out.println("  " + r.name() + (r.attempts().isEmpty() ? ": nothing was tried (no alarm or job)"
+                            : ": tried"));
+                    r.attempts().forEach(a -> out.println("    - " + a));
+                }
+            }
             if (keep && stack != null) {
                 out.println("\nThe stack keeps running (--keep): open " + config.baseUrl("console")
                         + "; Ctrl-C stops it.");
                 new CountDownLatch(1).await();
             }
-            return 0;
+            return unadapted.isEmpty() ? 0 : DEMO_NOT_ADAPTED;
         } catch (IOException ex) {
             throw new StackException("demo failed: " + ex.getMessage(), ex);
         } catch (InterruptedException ex) {
@@ -243,6 +258,7 @@ public final class PerennialCli {
                                   show alarms, jobs and promotions live; ends with a report and a chart in
                                   $PERENNIAL_HOME/demo/. --quick: a few minutes on a 2-core CPU. --digits: use
                                   the shipped digits fixture. --keep: leave the stack running afterwards.
+                                  Exit code 3 when a shifted regime never adapted (what was tried is printed).
                   up [--detach]   build if needed, start Kafka, PostgreSQL and every service in one process,
                                   print the URLs and (first time) the admin password; Ctrl-C stops it.
                                   --detach returns once everything is healthy and leaves it running.
@@ -254,7 +270,7 @@ public final class PerennialCli {
                                   stream's input shape and labels first; --promote makes it serve, and the
                                   trainer then grows adapters on it instead of training its own base. Uses
                                   PERENNIAL_API_KEY (operator) or the running stack's service token.
-                  bench <name>    run a benchmark: continual, ingest, drift, registry, predict (each takes --quick)
+                  bench <name>    run a benchmark: continual, ingest, drift, registry, predict, lifelong (each takes --quick)
                   test            run the test suite (same as ./mvnw verify)
                   help            this text
 

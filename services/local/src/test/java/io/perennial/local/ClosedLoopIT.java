@@ -31,7 +31,7 @@ class ClosedLoopIT {
         try (Stack stack = new Stack(config)) {
             Stack.Started started = stack.start();
             DemoOptions options = new DemoOptions("loop", 2, 500, 200, 250, 100, 200, Duration.ofSeconds(150), 400,
-                    400, 300, 200, 50, 15, 30, home.resolve("demo"), true);
+                    400, 300, 200, 50, 15, 30, 4, home.resolve("demo"), true);
             DemoData data = DemoData.load(home, 2, options.streamPerRegime(), options.testPerRegime(), true);
             DemoResult result = new DemoRun(options, data, config::baseUrl, started.serviceToken(),
                     new PrintStream(System.out, true)).run();

@@ -27,6 +27,8 @@ public final class AdaptationEvents {
         MERGE,
         /** The active set is full and no pair is close: the least recently routed adapter is archived. */
         ARCHIVE,
+        /** No alarm, but the current regime's data grew past the refinement schedule: its adapter is refined. */
+        REFINE,
         /** The alarm needs no answer (raised before the base, superseded, or a degenerate window), with the reason. */
         NONE
     }

@@ -21,10 +21,12 @@ public final class JobEvents {
      *   <li>{@code RESTORE}: a new version that routes an archived regime to its adapter again.</li>
      *   <li>{@code ARCHIVE}: a new version with regimes taken out of routing; their adapters and descriptors stay in
      *   the version, so a recurrence can restore them.</li>
+     *   <li>{@code REFINE}: a new version whose regime's adapter (for the base regime: a new adapter) is trained
+     *   further on the regime's grown window, still only that regime's retained offsets.</li>
      *   <li>{@code EVALUATE}: reserved, not run by any worker.</li>
      * </ul>
      */
-    public enum JobKind { TRAIN_BASE, TRAIN_ADAPTER, MERGE, EVALUATE, ASSESS, PRIOR_CORRECT, RESTORE, ARCHIVE }
+    public enum JobKind { TRAIN_BASE, TRAIN_ADAPTER, MERGE, EVALUATE, ASSESS, PRIOR_CORRECT, RESTORE, ARCHIVE, REFINE }
 
     /**
      * Work for a gpu-worker. The training window is given by Kafka offsets only: workers read nothing else.

@@ -1,13 +1,13 @@
 package io.perennial.local.bench;
 
 /** Command-line options of the benchmark programs in this package. */
-final class BenchArgs {
+public final class BenchArgs {
 
     private BenchArgs() {
     }
 
     /** The value after {@code name}, or {@code fallback} when the option is absent. */
-    static String option(String[] args, String name, String fallback) {
+    public static String option(String[] args, String name, String fallback) {
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];

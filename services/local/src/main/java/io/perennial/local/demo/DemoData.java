@@ -21,11 +21,25 @@ import java.util.List;
  */
 public record DemoData(String dataset, String note, List<String> labels, List<Regime> regimes) {
 
-    /** One regime: its name, the samples streamed and the held-out test samples. */
-    public record Regime(String name, LabeledData stream, LabeledData test) {
+    /**
+     * One stretch of the stream.
+     *
+     * @param stream the samples streamed (cycled when the stretch is held longer than its size)
+     * @param test held-out samples of the same distribution, predicted to measure accuracy
+     * @param quota samples streamed before the run waits for adaptation
+     * @param expectsAdaptation whether the platform should answer this stretch with a new production version; a
+     *     stretch that expects none (the stream stays in its regime) is streamed for exactly its quota
+     */
+    public record Regime(String name, LabeledData stream, LabeledData test, int quota, boolean expectsAdaptation) {
+
+        /** A stretch that expects adaptation, streamed for {@code quota} samples before the run waits for it. */
+        public Regime(String name, LabeledData stream, LabeledData test, int quota) {
+            this(name, stream, test, quota, true);
+        }
     }
 
-    private static final List<String> FASHION = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal",
+    /** Fashion-MNIST's class names in class-index order. */
+    public static final List<String> FASHION_LABELS = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal",
             "shirt", "sneaker", "bag", "ankle-boot");
 
     /** The shifts in order: upright, rotated, noisy, rotated further. */
@@ -58,7 +72,7 @@ public record DemoData(String dataset, String note, List<String> labels, List<Re
             train = split.train();
             test = split.test();
             dataset = "Fashion-MNIST";
-            labels = FASHION;
+            labels = FASHION_LABELS;
         } else {
             TrainTestSplit split = UciDigits.split(0.3, 7);
             train = split.train();
@@ -76,7 +90,8 @@ public record DemoData(String dataset, String note, List<String> labels, List<Re
         for (int r = 0; r < shifts.size(); r++) {
             LabeledData s = slice(train, r, streamPerRegime).shuffled(100 + r);
             LabeledData t = slice(test, r, testPerRegime);
-            out.add(new Regime(nameOf(r), flat(shifts.get(r).apply(s)), flat(shifts.get(r).apply(t))));
+            out.add(new Regime(nameOf(r), flat(shifts.get(r).apply(s)), flat(shifts.get(r).apply(t)),
+                    streamPerRegime));
         }
         return new DemoData(dataset, note, labels, List.copyOf(out));
     }
@@ -86,7 +101,8 @@ public record DemoData(String dataset, String note, List<String> labels, List<Re
         return all.range(from, Math.min(all.size(), from + size));
     }
 
-    private static LabeledData flat(LabeledData d) {
+    /** The samples as flat feature vectors, as the stream declares them. */
+    public static LabeledData flat(LabeledData d) {
         return d.sampleShape().length == 1 ? d : d.reshape(d.featureSize());
     }
 

@@ -79,31 +79,64 @@ public final class DemoReport {
         out.println("Data:  " + json.toAbsolutePath());
     }
 
-    private static String pct(Double v) {
+    /** An accuracy as a percentage with one decimal, or a dash. */
+    public static String pct(Double v) {
         return v == null ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 
-    private static String secs(Double v) {
+    /** Seconds with one decimal, or a dash. */
+    public static String secs(Double v) {
         return v == null ? "–" : String.format(Locale.ROOT, "%.1f s", v);
     }
 
-    /** Accuracy over time: serving (blue) and frozen base (grey), alarms (red) and promotions (green). */
-    static BufferedImage chart(DemoResult r) {
+    /**
+     * Where the chart's plot area lies, so other reports can draw on it.
+     *
+     * @param tMax seconds at the right edge
+     */
+    public record Frame(int width, int height, int left, int top, int plotWidth, int plotHeight, double tMax) {
+
+        /** Pixel column of a time in seconds. */
+        public int x(double t) {
+            return left + (int) (plotWidth * Math.max(0, t) / tMax);
+        }
+
+        /** Pixel row of an accuracy in [0, 1]. */
+        public int y(double accuracy) {
+            return top + plotHeight - (int) (plotHeight * accuracy);
+        }
+    }
+
+    /** The frame {@link #chart} draws in for this result. */
+    public static Frame frame(DemoResult r) {
         int w = 1100;
         int h = 520;
         int left = 70;
-        int right = 30;
         int top = 50;
-        int bottom = 70;
+        return new Frame(w, h, left, top, w - left - 30, h - top - 70, Math.max(1, r.seconds()));
+    }
+
+    /** Accuracy over time: serving (blue) and frozen base (grey), alarms (red) and promotions (green). */
+    public static BufferedImage chart(DemoResult r) {
+        return chart(r, "Perennial demo: accuracy on the current regime's held-out samples (" + r.dataset() + ")");
+    }
+
+    /** The same chart under another title. */
+    public static BufferedImage chart(DemoResult r, String title) {
+        Frame f = frame(r);
+        int w = f.width();
+        int h = f.height();
+        int left = f.left();
+        int top = f.top();
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
-        double tMax = Math.max(1, r.seconds());
-        int pw = w - left - right;
-        int ph = h - top - bottom;
+        double tMax = f.tMax();
+        int pw = f.plotWidth();
+        int ph = f.plotHeight();
         // Regime bands.
         Color[] bands = {new Color(245, 247, 250), new Color(235, 240, 247)};
         for (int i = 0; i < r.regimes().size(); i++) {
@@ -151,7 +184,7 @@ public final class DemoReport {
         // Title and legend.
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("Perennial demo: accuracy on the current regime's held-out samples (" + r.dataset() + ")", left, 28);
+        g.drawString(title, left, 28);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         int ly = h - 22;
         legend(g, left, ly, new Color(30, 90, 200), "serving version");

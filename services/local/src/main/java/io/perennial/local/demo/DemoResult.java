@@ -1,5 +1,7 @@
 package io.perennial.local.demo;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -12,7 +14,7 @@ import java.util.List;
  * @param matrixSegments columns (segments)
  * @param matrix accuracy per version and segment (null: not measured)
  */
-public record DemoResult(String dataset, String note, String stream, double seconds, List<Point> points,
+public record DemoResult(String dataset, String note, String stream, Instant startedAt, double seconds, List<Point> points,
         List<Event> events, List<RegimeResult> regimes, List<Integer> matrixVersions, List<String> matrixSegments,
         List<List<Double>> matrix, List<Breakdown> breakdowns) {
 
@@ -32,9 +34,28 @@ public record DemoResult(String dataset, String note, String stream, double seco
      * @param frozenAccuracy accuracy of the base model that never adapted, over the regime
      * @param secondsToAlarm first shifted sample to the first alarm
      * @param secondsToPromotion first shifted sample to the promotion of the regime's adapter
+     * @param attempts what the platform tried during the regime, one line per job (kind, segment, state, and the
+     *     gate's verdict), so a regime that never adapted says why
+     * @param expectsAdaptation whether the stretch should have been answered with a new production version
      */
     public record RegimeResult(String name, double start, Double accuracyBefore, Double accuracyAfter,
-            Double frozenAccuracy, Double secondsToAlarm, Double secondsToPromotion, Integer version) {
+            Double frozenAccuracy, Double secondsToAlarm, Double secondsToPromotion, Integer version,
+            List<String> attempts, boolean expectsAdaptation) {
+
+        /** Whether the platform put a new version into production for this regime (the first regime: any). */
+        public boolean adapted() {
+            return version != null;
+        }
+    }
+
+    /** Seconds from the run's start to {@code instant}, the time axis of points and events. */
+    public double at(Instant instant) {
+        return Duration.between(startedAt, instant).toMillis() / 1000.0;
+    }
+
+    /** The shifted regimes that should have adapted and never got a version of their own into production. */
+    public List<RegimeResult> unadapted() {
+        return regimes.stream().filter(r -> r.expectsAdaptation() && !r.adapted()).toList();
     }
 
     /**

@@ -80,7 +80,7 @@ public final class DemoRun {
         startInstant = Instant.now();
         Watcher watcher = new Watcher();
         watcher.start();
-        long total = (long) data.regimes().size() * options.streamPerRegime();
+        long total = data.regimes().stream().mapToLong(DemoData.Regime::quota).sum();
         PerennialClient client = PerennialClient.builder(URI.create(baseUrl.apply("ingest-service")))
                 .apiKey(token).batchSize(50).build();
         try {
@@ -88,8 +88,9 @@ public final class DemoRun {
                 currentRegime = r;
                 regimeStarts.add(now());
                 Integer servingAtStart = production;
-                view.event(String.format("▶ regime %d/%d: %s (%d samples, then until adapted)", r + 1,
-                        data.regimes().size(), data.regimes().get(r).name(), options.streamPerRegime()));
+                DemoData.Regime regime = data.regimes().get(r);
+                view.event(String.format("▶ regime %d/%d: %s (%d samples%s)", r + 1, data.regimes().size(),
+                        regime.name(), regime.quota(), regime.expectsAdaptation() ? ", then until adapted" : ""));
                 streamRegime(client, r, servingAtStart, total);
             }
         } finally {
@@ -103,7 +104,7 @@ public final class DemoRun {
     private void setUp() throws InterruptedException {
         Map<String, Object> policy = PlatformApi.map("baseWindow", options.baseWindow(), "minSamplesAfterDrift",
                 options.minSamplesAfterDrift(), "probeEvery", 5, "baseEpochs", options.baseEpochs(), "adapterEpochs",
-                options.adapterEpochs(), "autoPromote", true);
+                options.adapterEpochs(), "maxAdapters", options.maxAdapters(), "autoPromote", true);
         api.post("ingest-service", "/v1/streams", PlatformApi.map("name", options.stream(), "inputShape",
                 List.of(data.featureCount()), "labels", data.labels(), "labelRequired", true, "partitions", 1,
                 "policy", policy)).require("creating stream " + options.stream());
@@ -144,7 +145,8 @@ public final class DemoRun {
 
     private void streamRegime(PerennialClient client, int r, Integer servingAtStart, long total)
             throws InterruptedException {
-        LabeledData regime = data.regimes().get(r).stream();
+        DemoData.Regime stretch = data.regimes().get(r);
+        LabeledData regime = stretch.stream();
         int batch = 50;
         long regimeStartNanos = System.nanoTime();
         int index = 0;
@@ -160,7 +162,10 @@ public final class DemoRun {
             if (adapted && afterAdapted < 0) {
                 afterAdapted = 0;
             }
-            boolean quotaDone = sentInRegime >= options.streamPerRegime();
+            boolean quotaDone = sentInRegime >= stretch.quota();
+            if (quotaDone && !stretch.expectsAdaptation()) {
+                return;
+            }
             boolean timedOut = System.nanoTime() - regimeStartNanos > options.holdTimeout().toNanos();
             if (quotaDone && ((afterAdapted >= after) || (timedOut && !adapted))) {
                 if (timedOut && !adapted) {
@@ -380,7 +385,7 @@ public final class DemoRun {
             }
             regimes.add(new RegimeResult(data.regimes().get(r).name(), start, mean(before), mean(after), mean(frozen),
                     alarm == null ? null : alarm.t() - start, promotion == null ? null : promotion.t() - start,
-                    adaptedVersion));
+                    adaptedVersion, attempts(start, end), r > 0 && data.regimes().get(r).expectsAdaptation()));
             if (r > 0 && promotion != null) {
                 breakdowns.add(breakdown(data.regimes().get(r).name(), start, alarm, promotion));
             }
@@ -398,8 +403,38 @@ public final class DemoRun {
                 matrix.add(values);
             });
         }
-        return new DemoResult(data.dataset(), data.note(), options.stream(), now(), List.copyOf(points),
+        return new DemoResult(data.dataset(), data.note(), options.stream(), startInstant, now(), List.copyOf(points),
                 List.copyOf(events), regimes, versions, segments, matrix, breakdowns);
+    }
+
+    /** The jobs created while a regime streamed, each with its state and what the gate said of its version. */
+    private List<String> attempts(double from, double to) {
+        return finalJobs.values().stream()
+                .filter(j -> j.path("createdAt").isString())
+                .filter(j -> {
+                    double t = at(Instant.parse(j.path("createdAt").asString()));
+                    return t >= from && t < to;
+                })
+                .sorted(java.util.Comparator.comparing(j -> j.path("createdAt").asString()))
+                .map(DemoRun::describeAttempt)
+                .toList();
+    }
+
+    private static String describeAttempt(JsonNode job) {
+        StringBuilder line = new StringBuilder(job.path("kind").asString()).append(' ')
+                .append(job.path("segment").asString("")).append(": ").append(job.path("state").asString());
+        if (job.path("version").isNumber()) {
+            line.append(", version ").append(job.path("version").asInt());
+        }
+        if (job.path("promotion").isString()) {
+            line.append(", ").append(job.path("promotion").asString());
+            if (job.path("promotionDetail").isString()) {
+                line.append(" (").append(job.path("promotionDetail").asString()).append(')');
+            }
+        } else if (job.path("state").asString().equals("FAILED")) {
+            line.append(" (").append(job.path("message").asString("")).append(')');
+        }
+        return line.toString();
     }
 
     private Breakdown breakdown(String regime, double start, Event alarm, Event promotion) {
