@@ -15,10 +15,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code TrainingParameters}); a message missing them is malformed and goes to the dead-letter topic.
  *
  * @param probes earlier segments whose held-out samples the candidate is evaluated on, oldest first
- * @param distillation {@code TRAIN_ADAPTER}: distil from the serving version while training, or null
- * @param targets {@code TRAIN_ADAPTER}: the linear layers the adapter adapts; empty means the library's default
- *     (every linear layer)
- * @param regime {@code PRIOR_CORRECT}, {@code RESTORE}: the known regime the window matched, else null
+ * @param distillation {@code TRAIN_ADAPTER}, {@code REFINE}: distil from the serving version while training, or null
+ * @param targets {@code TRAIN_ADAPTER}, {@code REFINE}: the linear layers the adapter adapts; empty means the
+ *     library's default (every linear layer)
+ * @param regime {@code PRIOR_CORRECT}, {@code RESTORE}: the known regime the window matched; {@code REFINE}: the
+ *     regime whose adapter is trained on its grown window; else null
  * @param regimes {@code ARCHIVE}: the regimes taken out of routing, else empty
  */
 record JobParameters(StreamSpec stream, String segment, int probeEvery, List<Probe> probes, int epochs, int rank,
@@ -127,12 +128,12 @@ record JobParameters(StreamSpec stream, String segment, int probeEvery, List<Pro
                 Distillation.DEFAULT_TEMPERATURE));
     }
 
-    /** {@code "regime"}: required by PRIOR_CORRECT and RESTORE, which act on the regime the window matched. */
+    /** {@code "regime"}: required by PRIOR_CORRECT, RESTORE and REFINE, which act on one known regime. */
     private static String regime(JobKind kind, Map<String, Object> p) {
         Object r = p.get("regime");
         if (r == null) {
-            if (kind == JobKind.PRIOR_CORRECT || kind == JobKind.RESTORE) {
-                throw new IllegalArgumentException("a " + kind + " job names its matched regime in 'regime'");
+            if (kind == JobKind.PRIOR_CORRECT || kind == JobKind.RESTORE || kind == JobKind.REFINE) {
+                throw new IllegalArgumentException("a " + kind + " job names its regime in 'regime'");
             }
             return null;
         }

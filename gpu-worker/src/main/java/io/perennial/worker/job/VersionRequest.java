@@ -115,8 +115,15 @@ final class VersionRequest {
         }
         if (draft.adapter() != null) {
             LoraAdapter adapter = candidate.adapters().get(draft.adapter());
-            adapters.add(Map.of("name", draft.adapter(), "rank", adapter.config().r(), "alpha",
-                    adapter.config().loraAlpha(), "targetModules", adapter.targets(), "segment", window(job)));
+            Map<String, Object> trained = Map.of("name", draft.adapter(), "rank", adapter.config().r(), "alpha",
+                    adapter.config().loraAlpha(), "targetModules", adapter.targets(), "segment", window(job));
+            // A refined adapter keeps its parent's name and place; its entry now lists the grown window.
+            int inherited = indexOf(adapters, draft.adapter());
+            if (inherited >= 0) {
+                adapters.set(inherited, trained);
+            } else {
+                adapters.add(trained);
+            }
         }
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("kind", draft.kind());
@@ -135,6 +142,15 @@ final class VersionRequest {
         v.put("artifacts", artifacts);
         v.put("description", draft.description());
         return v;
+    }
+
+    private static int indexOf(List<Map<String, Object>> adapters, String name) {
+        for (int i = 0; i < adapters.size(); i++) {
+            if (name.equals(String.valueOf(adapters.get(i).get("name")))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static Map<String, Object> metrics(TrainingSummary summary) {

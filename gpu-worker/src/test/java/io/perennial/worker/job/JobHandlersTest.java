@@ -13,8 +13,12 @@ import io.perennial.learning.adaptation.WindowAssessment;
 import io.perennial.learning.data.LabeledData;
 import io.perennial.learning.evaluation.ProbeReport;
 import io.perennial.learning.lora.LoraOptions;
+import io.perennial.learning.merge.MergeMethod;
+import io.perennial.learning.merge.MergeOptions;
+import io.perennial.learning.routing.FeatureDescriptor;
 import io.perennial.learning.routing.RouterConfig;
 import io.perennial.learning.routing.RoutingMode;
+import io.perennial.learning.training.Distillation;
 import io.perennial.learning.training.TrainingConfig;
 import io.perennial.learning.training.listener.TrainingListener;
 import java.nio.file.Path;
@@ -102,9 +106,13 @@ class JobHandlersTest {
 
     /** The parent as the registry returns it: its adapter and segments registered before segments named regimes. */
     private static JsonNode parent() {
+        return parent("seg-1");
+    }
+
+    private static JsonNode parent(String adapter) {
         Map<String, Object> window = Map.of("topic", "perennial.samples.s", "partitions",
                 List.of(Map.of("partition", 0, "fromOffset", 0, "toOffset", 300)));
-        return JSON.valueToTree(Map.of("version", 2, "adapters", List.of(Map.of("name", "seg-1", "rank", 4,
+        return JSON.valueToTree(Map.of("version", 2, "adapters", List.of(Map.of("name", adapter, "rank", 4,
                 "alpha", 8.0, "targetModules", List.of("fc1", "fc2"), "segment", window)), "router",
                 Map.of("segments", Map.of("base", window, "seg-1", window))));
     }
@@ -125,13 +133,15 @@ class JobHandlersTest {
     void anAdapterVersionListsItsAdapterAndMapsEverySegmentToItsRegime() {
         JobRequested job = job(JobKind.TRAIN_ADAPTER);
         VersionDraft draft = draft("adapter", new VersionDraft.NewSegment("seg-2", "seg-2"), "seg-1");
-        Map<String, Object> segments = VersionRequest.segments(parent(), job, draft);
-        Map<String, Object> v = VersionRequest.of(job, draft, parent(), learner, segments, List.of(), null);
+        // the candidate's newly trained adapter is seg-1; the parent's is another
+        JsonNode parent = parent("seg-0");
+        Map<String, Object> segments = VersionRequest.segments(parent, job, draft);
+        Map<String, Object> v = VersionRequest.of(job, draft, parent, learner, segments, List.of(), null);
 
         assertThat(v).containsEntry("kind", "adapter").containsEntry("parentVersion", 2)
                 .containsEntry("jobId", "job-1").containsEntry("description", "adapter version");
         List<Map<String, Object>> adapters = (List<Map<String, Object>>) v.get("adapters");
-        assertThat(adapters).hasSize(2);
+        assertThat(adapters).extracting(a -> a.get("name")).containsExactly("seg-0", "seg-1");
         assertThat(adapters.get(1)).containsEntry("name", "seg-1").containsEntry("rank", 2)
                 .containsEntry("segment", VersionRequest.window(job));
         Map<String, Object> router = map(v.get("router"));
@@ -349,5 +359,149 @@ class JobHandlersTest {
                 true)));
         EvaluationReport.endWithAnActiveSegment(mixed);
         assertThat(mixed).extracting(r -> r.get("segment")).containsExactly("a", "c", "d", "b");
+    }
+
+    /** A serving version whose adapter seg-1 learned its regime from a first window of only {@code firstWindow}. */
+    private static ContinualLearner baseAndTinyAdapter(int firstWindow) {
+        MlpSpec spec = new MlpSpec(FEATURES, List.of(16), CLASSES, Activation.RELU);
+        TrainingConfig cfg = TrainingConfig.builder().optEpochs(2).optBatchSize(32).optLearningRate(1e-2).optSeed(3)
+                .build();
+        ContinualLearner cl = ContinualLearner.trainBase(spec, regime(false, 300, BALANCED, 1), cfg,
+                TrainingListener.NONE, RouterConfig.defaults());
+        cl.trainAdapter("seg-1", regime(true, firstWindow, BALANCED, 2), new LoraOptions(2, 4, List.of(), 1), cfg,
+                TrainingListener.NONE);
+        return cl;
+    }
+
+    private static Map<String, float[]> weightsOf(ContinualLearner cl, String adapter) {
+        Map<String, float[]> w = new HashMap<>();
+        cl.adapters().get(adapter).aWeights().forEach((layer, a) -> w.put("A " + layer, a.clone()));
+        cl.adapters().get(adapter).bWeights().forEach((layer, b) -> w.put("B " + layer, b.clone()));
+        return w;
+    }
+
+    private static FeatureDescriptor descriptorOf(ContinualLearner cl, String regime) {
+        return cl.routedModel().router().descriptors().stream().filter(d -> d.name().equals(regime)).findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void refiningRetrainsTheRegimesOwnAdapterOnItsGrownWindowAndRegistersARefineVersion() throws Exception {
+        try (ContinualLearner cl = baseAndTinyAdapter(12)) {
+            List<SegmentProbe> probes = List.of(new SegmentProbe("base", regime(false, 150, BALANCED, 70)),
+                    new SegmentProbe("seg-1", regime(true, 150, BALANCED, 71)),
+                    new SegmentProbe("seg-2", regime(true, 150, BALANCED, 72)));
+            var serving = cl.predictProbes(SegmentProbe.samples(probes));
+            List<Double> before = cl.evaluate(SegmentProbe.samples(probes), null).accuracies();
+            Map<String, float[]> weightsBefore = weightsOf(cl, "seg-1");
+            assertThat(descriptorOf(cl, "seg-1").count()).isEqualTo(12);
+
+            JobRequested job = JobParametersTest.job(JobKind.REFINE, Map.of("regime", "seg-1", "rank", 2, "epochs",
+                    10, "batchSize", 32, "learningRate", 1e-2));
+            JobParameters params = JobParameters.of(job);
+            JobRun run = new JobRun(job, params, () -> false, null, null, null, null, null);
+            Regimes.requireOwnAdapter(cl, params.regime(), 2);
+            LabeledData grown = regime(true, 400, BALANCED, 73);
+            RefineHandler.refine(cl, params.regime(), grown, TrainAdapterHandler.options(params, cl.base().spec()),
+                    TrainAdapterHandler.trainingConfig(run), TrainingListener.NONE);
+
+            // the same name serves the same regime, with new weights and a descriptor fitted on the grown window
+            assertThat(cl.adapters()).containsOnlyKeys("seg-1");
+            assertThat(cl.regimeAdapterNames()).containsExactly(Map.entry("seg-1", "seg-1"));
+            assertThat(cl.routedModel().router().regimeNames()).containsExactlyInAnyOrder("base", "seg-1");
+            Map<String, float[]> weightsAfter = weightsOf(cl, "seg-1");
+            assertThat(weightsAfter.keySet()).isEqualTo(weightsBefore.keySet());
+            assertThat(weightsAfter).anySatisfy((k, w) -> assertThat(w).isNotEqualTo(weightsBefore.get(k)));
+            assertThat(descriptorOf(cl, "seg-1").count()).isEqualTo(400);
+
+            // a tiny first window left the regime poorly served: the grown window serves it better, the base as before
+            ProbeReport report = cl.evaluate(SegmentProbe.samples(probes), serving);
+            List<Double> after = report.accuracies();
+            assertThat(after.get(2)).as("probe accuracies %s before, %s after", before, after)
+                    .isGreaterThan(before.get(2));
+            assertThat(after.get(1)).isGreaterThan(before.get(1));
+            assertThat(after.get(0)).isGreaterThanOrEqualTo(before.get(0) - 0.02);
+
+            VersionDraft draft = new VersionDraft("refine", 2, 2, probes, serving,
+                    new VersionDraft.NewSegment(params.segment(), params.regime()), params.regime(), null, "refined");
+            Map<String, Object> segments = VersionRequest.segments(parent(), job, draft);
+            Map<String, Object> v = VersionRequest.of(job, draft, parent(), cl, segments, List.of(), null);
+            assertThat(v).containsEntry("kind", "refine").containsEntry("parentVersion", 2).doesNotContainKey("merge");
+            List<Map<String, Object>> adapters = (List<Map<String, Object>>) v.get("adapters");
+            assertThat(adapters).singleElement().satisfies(a -> assertThat(a).containsEntry("name", "seg-1")
+                    .containsEntry("rank", 2).containsEntry("segment", VersionRequest.window(job)));
+            Map<String, Object> router = map(v.get("router"));
+            assertThat(map(router.get("regimeAdapters"))).containsExactly(Map.entry("seg-1", "seg-1"));
+            assertThat(map(map(router.get("segments")).get("seg-2"))).containsEntry("regime", "seg-1")
+                    .containsEntry("partitions", List.of(Map.of("partition", 0, "fromOffset", 0L, "toOffset",
+                            100L)));
+
+            // the gate reads the regime's gain on the grown window's probe (the last row) from its flip rates
+            Map<String, Object> evaluation = EvaluationReport.of(probes, report, 2, 0.1, cl, cl.base().spec(),
+                    Set.of());
+            Map<String, Object> last = ((List<Map<String, Object>>) evaluation.get("segments")).get(2);
+            assertThat(last).containsEntry("segment", "seg-2");
+            assertThat((double) last.get("positiveFlipRate") - (double) last.get("negativeFlipRate"))
+                    .isCloseTo(after.get(2) - before.get(2), within(1e-9));
+
+            // the refined version saves and loads as it serves
+            Path dir = saved.resolve("refined");
+            cl.save(dir);
+            try (ContinualLearner reloaded = ContinualLearner.load(dir)) {
+                assertThat(weightsOf(reloaded, "seg-1")).allSatisfy((k, w) -> assertThat(w)
+                        .isEqualTo(weightsAfter.get(k)));
+                assertThat(reloaded.evaluate(SegmentProbe.samples(probes), null).accuracies()).isEqualTo(after);
+            }
+        }
+    }
+
+    @Test
+    void refiningDistilsFromTheServingVersionWithTheOldAdapterInPlace() {
+        LabeledData grown = regime(true, 200, BALANCED, 81);
+        JobRequested job = JobParametersTest.job(JobKind.REFINE, Map.of("regime", "seg-1", "rank", 2, "epochs", 1,
+                "distillation", Map.of("weight", 1, "temperature", 2)));
+        JobParameters params = JobParameters.of(job);
+        TrainingConfig cfg = TrainAdapterHandler.trainingConfig(new JobRun(job, params, () -> false, null, null, null,
+                null, null));
+        float[] serving = Distillation.temperedSoftmax(learner.routedModel().logits(grown), CLASSES, 2.0);
+        assertThat(RefineHandler.teacher(learner, grown, cfg)).containsExactly(serving);
+        // the rows go to seg-1's old adapter: without it they would be the base's (which the shift fools)
+        assertThat(regimesOf(grown)).containsOnly("seg-1");
+        assertThat(RefineHandler.teacher(learner, grown, run(JobKind.REFINE).trainingConfig())).isNull();
+
+        var refined = RefineHandler.refine(learner, "seg-1", grown, TrainAdapterHandler.options(params,
+                learner.base().spec()), cfg, TrainingListener.NONE);
+        assertThat(refined.adapter()).isSameAs(learner.adapters().get("seg-1"));
+        assertThat(refined.summary()).isNotNull();
+    }
+
+    private static JobRun run(JobKind kind) {
+        JobRequested job = JobParametersTest.job(kind, Map.of("regime", "seg-1"));
+        return new JobRun(job, JobParameters.of(job), () -> false, null, null, null, null, null);
+    }
+
+    @Test
+    void refiningRefusesTheBaseUnknownArchivedAndMergedRegimesForGood() {
+        assertThatThrownBy(() -> Regimes.requireOwnAdapter(learner, "base", 2))
+                .isInstanceOfSatisfying(JobFailedException.class, ex -> assertThat(ex.retryable()).isFalse())
+                .hasMessageContaining("served by the frozen base");
+        assertThatThrownBy(() -> Regimes.requireOwnAdapter(learner, "seg-9", 2))
+                .isInstanceOfSatisfying(JobFailedException.class, ex -> assertThat(ex.retryable()).isFalse())
+                .hasMessageContaining("version 2 has no regime 'seg-9'");
+        ArchiveHandler.archive(learner, List.of("seg-1"), 2);
+        assertThatThrownBy(() -> Regimes.requireOwnAdapter(learner, "seg-1", 3))
+                .isInstanceOfSatisfying(JobFailedException.class, ex -> assertThat(ex.retryable()).isFalse())
+                .hasMessageContaining("regime 'seg-1' of version 3 is archived");
+        RestoreHandler.restore(learner, "seg-1");
+        Regimes.requireOwnAdapter(learner, "seg-1", 4);
+
+        TrainingConfig cfg = TrainingConfig.builder().optEpochs(1).optBatchSize(32).optSeed(3).build();
+        learner.trainAdapter("seg-2", regime(true, 60, BALANCED, 91), new LoraOptions(2, 4, List.of(), 1), cfg,
+                TrainingListener.NONE);
+        learner.mergeRegimes("seg-3", List.of("seg-1", "seg-2"), MergeMethod.parse("ties"), MergeOptions.defaults(),
+                2, 4);
+        assertThatThrownBy(() -> Regimes.requireOwnAdapter(learner, "seg-2", 5))
+                .isInstanceOfSatisfying(JobFailedException.class, ex -> assertThat(ex.retryable()).isFalse())
+                .hasMessageContaining("served by the merged adapter 'seg-3'");
     }
 }

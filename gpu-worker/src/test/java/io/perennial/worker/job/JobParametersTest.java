@@ -104,6 +104,14 @@ class JobParametersTest {
         assertThat(params(JobKind.ARCHIVE, Map.of("regimes", List.of("seg-1", "seg-3"))).regimes())
                 .containsExactly("seg-1", "seg-3");
         assertThatThrownBy(() -> params(JobKind.RESTORE, Map.of())).hasMessageContaining("'regime'");
+        JobParameters refine = params(JobKind.REFINE, Map.of("regime", "seg-1", "rank", 4, "targets", List.of("fc2"),
+                "distillation", Map.of("weight", 1)));
+        assertThat(refine.regime()).isEqualTo("seg-1");
+        assertThat(refine.rank()).isEqualTo(4);
+        assertThat(refine.targets()).containsExactly("fc2");
+        assertThat(refine.distillation()).isEqualTo(new JobParameters.Distillation(1.0, 2.0));
+        assertThatThrownBy(() -> params(JobKind.REFINE, Map.of())).hasMessageContaining("a REFINE job names its "
+                + "regime in 'regime'");
         assertThatThrownBy(() -> params(JobKind.PRIOR_CORRECT, Map.of("regime", 3)))
                 .hasMessageContaining("'regime' must be a regime name");
         assertThatThrownBy(() -> params(JobKind.ARCHIVE, Map.of())).hasMessageContaining("'regimes'");
