@@ -12,7 +12,8 @@ import java.util.Optional;
  * <ol>
  *   <li>{@code distillation}: the adapter retrained with distillation from the serving version (weight 1, T = 2);</li>
  *   <li>{@code head-only}: an adapter on the model family's last linear layer only (still distilled);</li>
- *   <li>{@code higher-rank}: rank × 2 on every linear layer (still distilled).</li>
+ *   <li>{@code higher-rank}: rank × 2 on every linear layer that has room for it (still distilled); a class head
+ *   narrower than the rank, say 10 classes for rank 16, keeps no adapter.</li>
  * </ol>
  * Distillation stays on after the first rung: what the gate refuses is what the candidate costs the serving model's
  * regimes, and distillation is the remedy aimed at exactly that. At most {@code maxRemedies} rungs are climbed.
@@ -29,7 +30,8 @@ final class RemedyLadder {
      * A rung.
      *
      * @param parameters job parameters: {@code remedy: {rung, name}}, {@code distillation}, and for head-only
-     *     {@code targets}, for higher-rank {@code rank}, {@code alpha} and {@code targets: []} (the library default)
+     *     {@code targets}, for higher-rank {@code rank}, {@code alpha} and {@code targets} (the layers with room
+     *     for that rank)
      */
     record Rung(int rung, String name, Map<String, Object> parameters) {
     }
@@ -56,11 +58,48 @@ final class RemedyLadder {
         if (rung == 2) {
             p.put("targets", List.of(lastLinearLayer(modelFamily)));
         } else if (rung == 3) {
-            p.put("targets", List.of());
-            p.put("rank", 2 * policy.adapterRank());
-            p.put("alpha", 4.0 * policy.adapterRank());
+            int rank = 2 * policy.adapterRank();
+            List<String> targets = layersWithRoomFor(rank, modelFamily);
+            // No layer has room for twice the rank: the widest adapter that fits on every layer instead.
+            p.put("targets", targets.isEmpty() ? List.of() : targets);
+            p.put("rank", targets.isEmpty() ? policy.adapterRank() : rank);
+            p.put("alpha", 2.0 * (targets.isEmpty() ? policy.adapterRank() : rank));
         }
         return Optional.of(new Rung(rung, name, p));
+    }
+
+    /**
+     * The linear layers of a model family whose weight matrix has at least {@code rank} rows and columns (LoRA's
+     * rank cannot exceed either): for an mlp {@code fc<i+1>} maps {@code dims[i]} to {@code dims[i+1]}, dims being
+     * the input, the hidden widths and the classes; for the cnn {@code fc1} maps the flattened convolutions to
+     * {@code hidden} and {@code fc2} maps {@code hidden} to the classes.
+     */
+    static List<String> layersWithRoomFor(int rank, Map<String, Object> modelFamily) {
+        Object family = modelFamily.get("family");
+        List<Integer> widths = new java.util.ArrayList<>();
+        if ("mlp".equals(family)) {
+            widths.add(number(modelFamily.get("input_dim")));
+            if (modelFamily.get("hidden") instanceof List<?> hidden) {
+                hidden.forEach(h -> widths.add(number(h)));
+            }
+        } else if ("cnn".equals(family)) {
+            widths.add(Integer.MAX_VALUE); // the flattened feature maps: wider than any rank
+            widths.add(number(modelFamily.get("hidden")));
+        } else {
+            throw new IllegalArgumentException("model family '" + family + "' has no known linear layers");
+        }
+        widths.add(number(modelFamily.get("classes")));
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < widths.size(); i++) {
+            if (Math.min(widths.get(i), widths.get(i + 1)) >= rank) {
+                out.add("fc" + (i + 1));
+            }
+        }
+        return out;
+    }
+
+    private static int number(Object value) {
+        return value instanceof Number n ? n.intValue() : 0;
     }
 
     /**

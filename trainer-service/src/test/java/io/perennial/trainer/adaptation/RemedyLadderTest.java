@@ -25,11 +25,26 @@ class RemedyLadderTest {
         RemedyLadder.Rung second = RemedyLadder.next(1, policy, MLP).orElseThrow();
         assertThat(second.name()).isEqualTo("head-only");
         assertThat(second.parameters()).containsEntry("targets", List.of("fc3")).doesNotContainKey("rank");
-        RemedyLadder.Rung third = RemedyLadder.next(2, policy, MLP).orElseThrow();
+        Map<String, Object> wide = Map.of("family", "mlp", "input_dim", 64, "hidden", List.of(32, 32), "classes", 10);
+        RemedyLadder.Rung third = RemedyLadder.next(2, policy, wide).orElseThrow();
         assertThat(third.name()).isEqualTo("higher-rank");
         assertThat(third.parameters()).containsEntry("rank", 16).containsEntry("alpha", 32.0)
-                .containsEntry("targets", List.of());
+                .containsEntry("targets", List.of("fc1", "fc2"));
         assertThat(RemedyLadder.next(3, policy, MLP)).isEmpty();
+    }
+
+    @Test
+    void theHigherRankGoesOnlyOnLayersWithRoomForIt() {
+        // 784 -> 256 -> 10: a rank of 16 fits fc1, not the 10-class head (the digits demo's rung 3 failed on it).
+        Map<String, Object> digits = Map.of("family", "mlp", "input_dim", 64, "hidden", List.of(256), "classes", 10);
+        assertThat(RemedyLadder.layersWithRoomFor(16, digits)).containsExactly("fc1");
+        assertThat(RemedyLadder.layersWithRoomFor(10, digits)).containsExactly("fc1", "fc2");
+        Map<String, Object> cnn = Map.of("family", "cnn", "hidden", 128, "classes", 10);
+        assertThat(RemedyLadder.layersWithRoomFor(16, cnn)).containsExactly("fc1");
+        // Nowhere room for twice the rank: the policy's rank on every layer.
+        Map<String, Object> tiny = Map.of("family", "mlp", "input_dim", 4, "hidden", List.of(8), "classes", 2);
+        assertThat(RemedyLadder.next(2, AdaptationPolicy.DEFAULT, tiny).orElseThrow().parameters())
+                .containsEntry("rank", AdaptationPolicy.DEFAULT.adapterRank()).containsEntry("targets", List.of());
     }
 
     @Test
