@@ -38,6 +38,11 @@ public final class AdapterRouter implements AutoCloseable {
     private NDArray two;
     private NDArray invDim;
     private final java.util.Set<String> archived = new java.util.LinkedHashSet<>();
+    private NDArray clsWhiteningT;
+    private NDArray clsMeans;
+    private NDArray clsLogDet;
+    private int clsGroups;
+    private float[] fallbackThreshold = new float[0];
 
     /**
      * Creates an empty router.
@@ -125,7 +130,8 @@ public final class AdapterRouter implements AutoCloseable {
         }
         float[] projected = project(baseFeatures);
         int[] fitLabels = config.classConditional() ? labels : null;
-        FeatureDescriptor d = FeatureDescriptor.fit(name, projected, fitLabels, routedDim, config.shrinkage(), config.noveltyQuantile());
+        FeatureDescriptor d = FeatureDescriptor.fit(name, projected, fitLabels, routedDim, config.shrinkage(), config.noveltyQuantile(),
+                config.likelihoodRouting() ? config.classCovarianceShare() : 0);
         int[] counts = null;
         if (labels != null) {
             counts = new int[classes];
@@ -133,7 +139,7 @@ public final class AdapterRouter implements AutoCloseable {
                 counts[l]++;
             }
         }
-        d = d.withTrainingInfo(d.groupClasses(), counts, ReferenceDistances.crossFit(name, projected, fitLabels, routedDim, config.shrinkage()));
+        d = d.withTrainingInfo(d.groupClasses(), counts, ReferenceDistances.crossFit(name, projected, fitLabels, routedDim, d.shrinkage()));
         descriptors.add(d);
         rebuild();
         return d;
@@ -302,6 +308,7 @@ public final class AdapterRouter implements AutoCloseable {
                 mn[r * groups + c] = (float) norm;
             }
         }
+        buildLikelihood(k, groups);
         projectionNd = manager.create(projection, new Shape(k, featureDim));
         wAll = manager.create(w, new Shape((long) kk * k, k));
         meansNd = manager.create(mw, new Shape(kk, groups, k));
@@ -311,11 +318,86 @@ public final class AdapterRouter implements AutoCloseable {
     }
 
     private void closeArrays() {
-        for (NDArray a : new NDArray[] {projectionNd, wAll, meansNd, meanNorms, two, invDim}) {
+        for (NDArray a : new NDArray[] {projectionNd, wAll, meansNd, meanNorms, two, invDim, clsWhiteningT, clsMeans, clsLogDet}) {
             if (a != null) {
                 a.close();
             }
         }
+        clsWhiteningT = null;
+        clsMeans = null;
+        clsLogDet = null;
+    }
+
+    // Per regime and class: L_rc^-1 (stacked, transposed), L_rc^-1 m_rc and log det Σ_rc; regimes without per-class
+    // Gaussians use their pooled covariance for every class. Fallback thresholds: the FALLBACK_QUANTILE of each
+    // regime's out-of-fold reference distances.
+    private void buildLikelihood(int k, int groups) {
+        int kk = descriptors.size();
+        fallbackThreshold = new float[kk];
+        for (int r = 0; r < kk; r++) {
+            ReferenceDistances ref = descriptors.get(r).reference();
+            fallbackThreshold[r] = ref == null || ref.size() == 0 ? Float.POSITIVE_INFINITY : quantile(ref.nearest(), FALLBACK_QUANTILE);
+        }
+        if (!config.likelihoodRouting()) {
+            return;
+        }
+        clsGroups = groups;
+        float[] w = new float[k * kk * groups * k];
+        float[] mw = new float[kk * groups * k];
+        float[] ld = new float[kk * groups];
+        int cols = kk * groups * k;
+        for (int r = 0; r < kk; r++) {
+            FeatureDescriptor d = descriptors.get(r);
+            ClassGaussians cg = d.classGaussians();
+            double pooledLogDet = 0;
+            for (int i = 0; i < k; i++) {
+                pooledLogDet -= 2 * Math.log(d.whitening()[i][i]);
+            }
+            for (int c = 0; c < groups; c++) {
+                int g = Math.min(c, d.means().length - 1); // pad with a repeated class: the minimum is unchanged
+                double[][] l = cg == null ? d.whitening() : cg.whitening()[g];
+                ld[r * groups + c] = (float) (cg == null ? pooledLogDet : cg.logDet()[g]);
+                double[] m = d.means()[g];
+                int block = (r * groups + c) * k;
+                for (int i = 0; i < k; i++) {
+                    double v = 0;
+                    for (int j = 0; j <= i; j++) {
+                        w[j * cols + block + i] = (float) l[i][j];
+                        v += l[i][j] * m[j];
+                    }
+                    mw[block + i] = (float) v;
+                }
+            }
+        }
+        clsWhiteningT = manager.create(w, new Shape(k, cols));
+        clsMeans = manager.create(mw, new Shape((long) kk * groups, k));
+        clsLogDet = manager.create(ld, new Shape((long) kk * groups));
+    }
+
+    /** Quantile of the reference distances above which a row is "far" from a regime (for the fallback to the base). */
+    public static final double FALLBACK_QUANTILE = 0.999;
+
+    private static float quantile(float[] v, double q) {
+        float[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s[Math.min(s.length - 1, Math.max(0, (int) Math.ceil(q * s.length) - 1))];
+    }
+
+    /**
+     * Likelihood routing scores \( \min_c [(f-m_{rc})^\top\Sigma_{rc}^{-1}(f-m_{rc}) + \log\det\Sigma_{rc}]/k \) for every regime.
+     *
+     * @param features base features {@code [N, D]}
+     * @return {@code [N, K]}
+     */
+    public synchronized NDArray likelihoodScores(NDArray features) {
+        if (clsWhiteningT == null) {
+            throw new IllegalStateException("likelihood routing is off (classCovarianceShare 0 or plain descriptors)");
+        }
+        long n = features.getShape().get(0);
+        int kk = descriptors.size();
+        NDArray z = features.matMul(projectionNd.transpose()).matMul(clsWhiteningT)
+                .reshape(new Shape(n, (long) kk * clsGroups, routedDim)).sub(clsMeans);
+        return z.mul(z).sum(new int[] {2}).add(clsLogDet).reshape(new Shape(n, kk, clsGroups)).min(new int[] {2}).mul(invDim);
     }
 
     /**
@@ -374,16 +456,30 @@ public final class AdapterRouter implements AutoCloseable {
         int[] assign = new int[n];
         float[] novelty = new float[n];
         boolean[] novel = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int k = 1; k < kk; k++) {
-                if (d[i * kk + k] < d[i * kk + best]) {
-                    best = k;
+        float[] score = d;
+        if (clsWhiteningT != null) {
+            score = likelihoodScores(features).toFloatArray();
+            for (int i = 0; i < score.length; i++) {
+                if (d[i] == Float.POSITIVE_INFINITY) {
+                    score[i] = Float.POSITIVE_INFINITY; // archived
                 }
             }
-            assign[i] = best;
-            novelty[i] = d[i * kk + best];
-            novel[i] = novelty[i] > descriptors.get(best).threshold();
+        }
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            boolean far = clsWhiteningT != null && !includeArchived;
+            for (int k = 0; k < kk; k++) {
+                if (score[i * kk + k] < score[i * kk + best]) {
+                    best = k;
+                }
+                if (d[i * kk + k] <= fallbackThreshold[k]) {
+                    far = false;
+                }
+            }
+            // calibrated fallback: a row beyond every routed regime's reference range goes to the base (regime 0)
+            assign[i] = far ? 0 : best;
+            novelty[i] = d[i * kk + assign[i]];
+            novel[i] = far || novelty[i] > descriptors.get(assign[i]).threshold();
         }
         return new Routing(assign, d, kk, novelty, novel);
     }
@@ -403,7 +499,8 @@ public final class AdapterRouter implements AutoCloseable {
                 .putMetadata("shrinkage", String.valueOf(config.shrinkage()))
                 .putMetadata("novelty_quantile", String.valueOf(config.noveltyQuantile()))
                 .putMetadata("temperature", String.valueOf(config.temperature()))
-                .putMetadata("class_conditional", String.valueOf(config.classConditional()));
+                .putMetadata("class_conditional", String.valueOf(config.classConditional()))
+                .putMetadata("class_covariance_share", String.valueOf(config.classCovarianceShare()));
         if (projection != null) {
             b.putFloats("projection", new long[] {routedDim, featureDim}, projection);
         }
@@ -442,7 +539,9 @@ public final class AdapterRouter implements AutoCloseable {
         Map<String, String> md = file.metadata();
         RouterConfig cfg = new RouterConfig(Integer.parseInt(md.get("projection_dim")), Double.parseDouble(md.get("shrinkage")),
                 Double.parseDouble(md.get("novelty_quantile")), Double.parseDouble(md.get("temperature")),
-                Boolean.parseBoolean(md.getOrDefault("class_conditional", "false")));
+                Boolean.parseBoolean(md.getOrDefault("class_conditional", "false")),
+                // files written before likelihood routing route as they did: by the nearest pooled distance
+                Double.parseDouble(md.getOrDefault("class_covariance_share", "0")));
         AdapterRouter r = new AdapterRouter(Integer.parseInt(md.get("feature_dim")), cfg);
         int regimes = Integer.parseInt(md.get("regimes"));
         if (regimes > 0) {
@@ -485,6 +584,20 @@ public final class AdapterRouter implements AutoCloseable {
         if (counts != null) {
             b.putMetadata("regime." + i + ".class_counts", join(counts));
         }
+        ClassGaussians cg = d.classGaussians();
+        if (cg != null) {
+            int groups = cg.covariances().length;
+            int k = d.dim();
+            float[] v = new float[groups * k * k];
+            for (int g = 0; g < groups; g++) {
+                for (int a = 0; a < k; a++) {
+                    for (int c = 0; c < k; c++) {
+                        v[(g * k + a) * k + c] = (float) cg.covariances()[g][a][c];
+                    }
+                }
+            }
+            b.putFloats("regime." + i + ".class_covariances", new long[] {groups, k, k}, v);
+        }
         ReferenceDistances ref = d.reference();
         if (ref != null && ref.size() > 0) {
             float[] v = new float[ref.size() * 3];
@@ -519,7 +632,23 @@ public final class AdapterRouter implements AutoCloseable {
         if (gc != null && gc.length != d.means().length) {
             gc = null;
         }
-        return d.withTrainingInfo(gc, counts, ref);
+        FeatureDescriptor out = d.withTrainingInfo(gc, counts, ref);
+        Tensor ct = file.tensors().get("regime." + i + ".class_covariances");
+        if (ct != null) {
+            float[] v = ct.toFloatArray();
+            int groups = (int) ct.shape()[0];
+            int k = (int) ct.shape()[1];
+            double[][][] cov = new double[groups][k][k];
+            for (int g = 0; g < groups; g++) {
+                for (int a = 0; a < k; a++) {
+                    for (int c = 0; c < k; c++) {
+                        cov[g][a][c] = v[(g * k + a) * k + c];
+                    }
+                }
+            }
+            out = out.withClassGaussians(ClassGaussians.restore(cov));
+        }
+        return out;
     }
 
     private static String join(int[] v) {
