@@ -38,10 +38,8 @@ public final class AdapterRouter implements AutoCloseable {
     private NDArray two;
     private NDArray invDim;
     private final java.util.Set<String> archived = new java.util.LinkedHashSet<>();
-    private NDArray clsWhiteningT;
-    private NDArray clsMeans;
-    private NDArray clsLogDet;
-    private int clsGroups;
+    private Likelihood serving;
+    private Likelihood everyone;
     private float[] fallbackThreshold = new float[0];
 
     /**
@@ -177,6 +175,7 @@ public final class AdapterRouter implements AutoCloseable {
         } else {
             archived.remove(name);
         }
+        dropLikelihood();
     }
 
     /** Returns the archived regimes (in the router but out of routing). */
@@ -308,7 +307,7 @@ public final class AdapterRouter implements AutoCloseable {
                 mn[r * groups + c] = (float) norm;
             }
         }
-        buildLikelihood(k, groups);
+        fitFallbackThresholds();
         projectionNd = manager.create(projection, new Shape(k, featureDim));
         wAll = manager.create(w, new Shape((long) kk * k, k));
         meansNd = manager.create(mw, new Shape(kk, groups, k));
@@ -318,60 +317,135 @@ public final class AdapterRouter implements AutoCloseable {
     }
 
     private void closeArrays() {
-        for (NDArray a : new NDArray[] {projectionNd, wAll, meansNd, meanNorms, two, invDim, clsWhiteningT, clsMeans, clsLogDet}) {
+        for (NDArray a : new NDArray[] {projectionNd, wAll, meansNd, meanNorms, two, invDim}) {
             if (a != null) {
                 a.close();
             }
         }
-        clsWhiteningT = null;
-        clsMeans = null;
-        clsLogDet = null;
+        dropLikelihood();
     }
 
-    // Per regime and class: L_rc^-1 (stacked, transposed), L_rc^-1 m_rc and log det Σ_rc; regimes without per-class
-    // Gaussians use their pooled covariance for every class. Fallback thresholds: the FALLBACK_QUANTILE of each
-    // regime's out-of-fold reference distances.
-    private void buildLikelihood(int k, int groups) {
+    private void dropLikelihood() {
+        if (serving != null) {
+            serving.close();
+        }
+        if (everyone != null && everyone != serving) {
+            everyone.close();
+        }
+        serving = null;
+        everyone = null;
+    }
+
+    // The FALLBACK_QUANTILE of each regime's out-of-fold reference distances.
+    private void fitFallbackThresholds() {
         int kk = descriptors.size();
         fallbackThreshold = new float[kk];
         for (int r = 0; r < kk; r++) {
             ReferenceDistances ref = descriptors.get(r).reference();
             fallbackThreshold[r] = ref == null || ref.size() == 0 ? Float.POSITIVE_INFINITY : quantile(ref.nearest(), FALLBACK_QUANTILE);
         }
-        if (!config.likelihoodRouting()) {
-            return;
-        }
-        clsGroups = groups;
-        float[] w = new float[k * kk * groups * k];
-        float[] mw = new float[kk * groups * k];
-        float[] ld = new float[kk * groups];
-        int cols = kk * groups * k;
-        for (int r = 0; r < kk; r++) {
-            FeatureDescriptor d = descriptors.get(r);
-            ClassGaussians cg = d.classGaussians();
-            double pooledLogDet = 0;
-            for (int i = 0; i < k; i++) {
-                pooledLogDet -= 2 * Math.log(d.whitening()[i][i]);
+    }
+
+    /**
+     * Per-class Gaussian matrices for a subset of regimes: the stacked, transposed \( L_{rc}^{-1} \), \( L_{rc}^{-1}m_{rc} \)
+     * and \( \log\det\Sigma_{rc} \); a regime without per-class Gaussians uses its pooled covariance for every class.
+     * Serving builds it for the routed regimes only, so archived regimes cost nothing per row; the assessment builds it for
+     * all regimes on demand.
+     */
+    private final class Likelihood implements AutoCloseable {
+        private final int[] regimes;
+        private final int groups;
+        private final NDArray whiteningT;
+        private final NDArray means;
+        private final NDArray logDet;
+
+        Likelihood(int[] regimes) {
+            this.regimes = regimes;
+            int k = routedDim;
+            int g0 = 1;
+            for (int r : regimes) {
+                g0 = Math.max(g0, descriptors.get(r).means().length);
             }
-            for (int c = 0; c < groups; c++) {
-                int g = Math.min(c, d.means().length - 1); // pad with a repeated class: the minimum is unchanged
-                double[][] l = cg == null ? d.whitening() : cg.whitening()[g];
-                ld[r * groups + c] = (float) (cg == null ? pooledLogDet : cg.logDet()[g]);
-                double[] m = d.means()[g];
-                int block = (r * groups + c) * k;
+            groups = g0;
+            int kk = regimes.length;
+            int cols = kk * groups * k;
+            float[] w = new float[k * cols];
+            float[] mw = new float[kk * groups * k];
+            float[] ld = new float[kk * groups];
+            for (int ri = 0; ri < kk; ri++) {
+                FeatureDescriptor d = descriptors.get(regimes[ri]);
+                ClassGaussians cg = d.classGaussians();
+                double pooledLogDet = 0;
                 for (int i = 0; i < k; i++) {
-                    double v = 0;
-                    for (int j = 0; j <= i; j++) {
-                        w[j * cols + block + i] = (float) l[i][j];
-                        v += l[i][j] * m[j];
+                    pooledLogDet -= 2 * Math.log(d.whitening()[i][i]);
+                }
+                for (int c = 0; c < groups; c++) {
+                    int g = Math.min(c, d.means().length - 1); // pad with a repeated class: the minimum is unchanged
+                    double[][] l = cg == null ? d.whitening() : cg.whitening()[g];
+                    ld[ri * groups + c] = (float) (cg == null ? pooledLogDet : cg.logDet()[g]);
+                    double[] m = d.means()[g];
+                    int block = (ri * groups + c) * k;
+                    for (int i = 0; i < k; i++) {
+                        double v = 0;
+                        for (int j = 0; j <= i; j++) {
+                            w[j * cols + block + i] = (float) l[i][j];
+                            v += l[i][j] * m[j];
+                        }
+                        mw[block + i] = (float) v;
                     }
-                    mw[block + i] = (float) v;
                 }
             }
+            whiteningT = manager.create(w, new Shape(k, cols));
+            means = manager.create(mw, new Shape((long) kk * groups, k));
+            logDet = manager.create(ld, new Shape((long) kk * groups));
+            // built lazily, possibly inside a caller's NDScope: these live as long as the router, not the scope
+            ai.djl.ndarray.NDScope.unregister(whiteningT, means, logDet);
         }
-        clsWhiteningT = manager.create(w, new Shape(k, cols));
-        clsMeans = manager.create(mw, new Shape((long) kk * groups, k));
-        clsLogDet = manager.create(ld, new Shape((long) kk * groups));
+
+        /** Scores {@code [N, regimes.length]} of projected features {@code [N, k]}. */
+        NDArray scores(NDArray projected) {
+            long n = projected.getShape().get(0);
+            NDArray z = projected.matMul(whiteningT).reshape(new Shape(n, (long) regimes.length * groups, routedDim)).sub(means);
+            return z.mul(z).sum(new int[] {2}).add(logDet).reshape(new Shape(n, regimes.length, groups)).min(new int[] {2}).mul(invDim);
+        }
+
+        @Override
+        public void close() {
+            whiteningT.close();
+            means.close();
+            logDet.close();
+        }
+    }
+
+    private Likelihood likelihood(boolean includeArchived) {
+        if (includeArchived || archived.isEmpty()) {
+            if (everyone == null) {
+                everyone = archived.isEmpty() && serving != null ? serving : new Likelihood(java.util.stream.IntStream.range(0, descriptors.size()).toArray());
+            }
+            return everyone;
+        }
+        if (serving == null) {
+            serving = new Likelihood(java.util.stream.IntStream.range(0, descriptors.size())
+                    .filter(r -> !archived.contains(descriptors.get(r).name())).toArray());
+        }
+        return serving;
+    }
+
+    // Likelihood scores [n, K] in regime order; regimes left out of `lik` get +inf.
+    private float[] likelihoodScores(NDArray features, boolean includeArchived) {
+        Likelihood lik = likelihood(includeArchived);
+        int kk = descriptors.size();
+        float[] part = lik.scores(features.matMul(projectionNd.transpose())).toFloatArray();
+        int m = lik.regimes.length;
+        int n = part.length / m;
+        float[] out = new float[n * kk];
+        java.util.Arrays.fill(out, Float.POSITIVE_INFINITY);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                out[i * kk + lik.regimes[j]] = part[i * m + j];
+            }
+        }
+        return out;
     }
 
     /** Quantile of the reference distances above which a row is "far" from a regime (for the fallback to the base). */
@@ -384,20 +458,17 @@ public final class AdapterRouter implements AutoCloseable {
     }
 
     /**
-     * Likelihood routing scores \( \min_c [(f-m_{rc})^\top\Sigma_{rc}^{-1}(f-m_{rc}) + \log\det\Sigma_{rc}]/k \) for every regime.
+     * Likelihood routing scores \( \min_c [(f-m_{rc})^\top\Sigma_{rc}^{-1}(f-m_{rc}) + \log\det\Sigma_{rc}]/k \) for every regime
+     * (archived ones included).
      *
      * @param features base features {@code [N, D]}
-     * @return {@code [N, K]}
+     * @return row-major {@code [N, K]}
      */
-    public synchronized NDArray likelihoodScores(NDArray features) {
-        if (clsWhiteningT == null) {
+    public synchronized float[] likelihoodScores(NDArray features) {
+        if (!config.likelihoodRouting()) {
             throw new IllegalStateException("likelihood routing is off (classCovarianceShare 0 or plain descriptors)");
         }
-        long n = features.getShape().get(0);
-        int kk = descriptors.size();
-        NDArray z = features.matMul(projectionNd.transpose()).matMul(clsWhiteningT)
-                .reshape(new Shape(n, (long) kk * clsGroups, routedDim)).sub(clsMeans);
-        return z.mul(z).sum(new int[] {2}).add(clsLogDet).reshape(new Shape(n, kk, clsGroups)).min(new int[] {2}).mul(invDim);
+        return likelihoodScores(features, true);
     }
 
     /**
@@ -456,18 +527,11 @@ public final class AdapterRouter implements AutoCloseable {
         int[] assign = new int[n];
         float[] novelty = new float[n];
         boolean[] novel = new boolean[n];
-        float[] score = d;
-        if (clsWhiteningT != null) {
-            score = likelihoodScores(features).toFloatArray();
-            for (int i = 0; i < score.length; i++) {
-                if (d[i] == Float.POSITIVE_INFINITY) {
-                    score[i] = Float.POSITIVE_INFINITY; // archived
-                }
-            }
-        }
+        boolean likelihood = config.likelihoodRouting();
+        float[] score = likelihood ? likelihoodScores(features, includeArchived) : d;
         for (int i = 0; i < n; i++) {
             int best = 0;
-            boolean far = clsWhiteningT != null && !includeArchived;
+            boolean far = likelihood && !includeArchived;
             for (int k = 0; k < kk; k++) {
                 if (score[i * kk + k] < score[i * kk + best]) {
                     best = k;

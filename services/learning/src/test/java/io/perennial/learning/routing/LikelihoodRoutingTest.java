@@ -79,7 +79,7 @@ class LikelihoodRoutingTest {
                 r.addRegime("base", narrowBase, y, 2);
                 r.addRegime("broad", broadAdapter, y, 2);
             }
-            float[] scores = likelihood.likelihoodScores(m.create(far, new Shape(1, D))).toFloatArray();
+            float[] scores = likelihood.likelihoodScores(m.create(far, new Shape(1, D)));
             assertThat(scores[1]).as("the broad regime is the likelier one").isLessThan(scores[0]);
             Routing r = likelihood.route(m.create(far, new Shape(1, D)));
             assertThat(r.assignment()).containsExactly(0);
