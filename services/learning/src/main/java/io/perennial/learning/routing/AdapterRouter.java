@@ -40,6 +40,8 @@ public final class AdapterRouter implements AutoCloseable {
     private final java.util.Set<String> archived = new java.util.LinkedHashSet<>();
     private Likelihood serving;
     private Likelihood everyone;
+    private final Map<Integer, Likelihood> perRegime = new java.util.HashMap<>();
+    private float[] pooledLogDet = new float[0];
     private float[] fallbackThreshold = new float[0];
 
     /**
@@ -334,12 +336,23 @@ public final class AdapterRouter implements AutoCloseable {
         }
         serving = null;
         everyone = null;
+        perRegime.values().forEach(Likelihood::close);
+        perRegime.clear();
     }
 
     // The FALLBACK_QUANTILE of each regime's out-of-fold reference distances.
     private void fitFallbackThresholds() {
         int kk = descriptors.size();
         fallbackThreshold = new float[kk];
+        pooledLogDet = new float[kk];
+        for (int r = 0; r < kk; r++) {
+            double ld = 0;
+            double[][] w = descriptors.get(r).whitening();
+            for (int i = 0; i < w.length; i++) {
+                ld -= 2 * Math.log(w[i][i]);
+            }
+            pooledLogDet[r] = (float) (ld / w.length);
+        }
         for (int r = 0; r < kk; r++) {
             ReferenceDistances ref = descriptors.get(r).reference();
             fallbackThreshold[r] = ref == null || ref.size() == 0 ? Float.POSITIVE_INFINITY : quantile(ref.nearest(), FALLBACK_QUANTILE);
@@ -429,6 +442,61 @@ public final class AdapterRouter implements AutoCloseable {
                     .filter(r -> !archived.contains(descriptors.get(r).name())).toArray());
         }
         return serving;
+    }
+
+    /** Regimes per row whose per-class likelihood is evaluated (the best by pooled likelihood). */
+    public static final int CANDIDATES = 3;
+
+    // Per-class likelihood scores [n, K] for each row's CANDIDATES best regimes by the pooled Gaussian score
+    // d² + log det Σ / k (cheap: one product for all regimes); the other entries are +inf. This keeps the per-row
+    // cost at CANDIDATES·C·k² whatever the number of regimes.
+    private float[] candidateScores(NDArray features, float[] d, int n) {
+        int kk = descriptors.size();
+        float[] out = new float[n * kk];
+        java.util.Arrays.fill(out, Float.POSITIVE_INFINITY);
+        List<List<Integer>> rowsOf = new ArrayList<>();
+        for (int r = 0; r < kk; r++) {
+            rowsOf.add(new ArrayList<>());
+        }
+        int m = Math.min(CANDIDATES, kk);
+        int[] pick = new int[m];
+        for (int i = 0; i < n; i++) {
+            int found = 0;
+            for (int r = 0; r < kk; r++) {
+                float v = d[i * kk + r] + pooledLogDet[r];
+                if (!Float.isFinite(v)) {
+                    continue;
+                }
+                int at = Math.min(found, m - 1);
+                if (found >= m && v >= d[i * kk + pick[at]] + pooledLogDet[pick[at]]) {
+                    continue;
+                }
+                while (at > 0 && v < d[i * kk + pick[at - 1]] + pooledLogDet[pick[at - 1]]) {
+                    pick[at] = pick[at - 1];
+                    at--;
+                }
+                pick[at] = r;
+                found = Math.min(found + 1, m);
+            }
+            for (int j = 0; j < found; j++) {
+                rowsOf.get(pick[j]).add(i);
+            }
+        }
+        NDArray y = features.matMul(projectionNd.transpose());
+        for (int r = 0; r < kk; r++) {
+            List<Integer> rows = rowsOf.get(r);
+            if (rows.isEmpty()) {
+                continue;
+            }
+            long[] idx = rows.stream().mapToLong(Integer::longValue).toArray();
+            NDArray yr = rows.size() == n ? y : y.get(new ai.djl.ndarray.index.NDIndex("{}", y.getManager().create(idx)));
+            final int regime = r;
+            float[] sc = perRegime.computeIfAbsent(r, k -> new Likelihood(new int[] {regime})).scores(yr).toFloatArray();
+            for (int j = 0; j < idx.length; j++) {
+                out[(int) idx[j] * kk + r] = sc[j];
+            }
+        }
+        return out;
     }
 
     // Likelihood scores [n, K] in regime order; regimes left out of `lik` get +inf.
@@ -528,7 +596,7 @@ public final class AdapterRouter implements AutoCloseable {
         float[] novelty = new float[n];
         boolean[] novel = new boolean[n];
         boolean likelihood = config.likelihoodRouting();
-        float[] score = likelihood ? likelihoodScores(features, includeArchived) : d;
+        float[] score = likelihood ? candidateScores(features, d, n) : d;
         for (int i = 0; i < n; i++) {
             int best = 0;
             boolean far = likelihood && !includeArchived;
