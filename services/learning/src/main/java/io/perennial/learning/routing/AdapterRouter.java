@@ -38,7 +38,6 @@ public final class AdapterRouter implements AutoCloseable {
     private NDArray two;
     private NDArray invDim;
     private final java.util.Set<String> archived = new java.util.LinkedHashSet<>();
-    private Likelihood serving;
     private Likelihood everyone;
     private final Map<Integer, Likelihood> perRegime = new java.util.HashMap<>();
     private float[] pooledLogDet = new float[0];
@@ -328,13 +327,9 @@ public final class AdapterRouter implements AutoCloseable {
     }
 
     private void dropLikelihood() {
-        if (serving != null) {
-            serving.close();
-        }
-        if (everyone != null && everyone != serving) {
+        if (everyone != null) {
             everyone.close();
         }
-        serving = null;
         everyone = null;
         perRegime.values().forEach(Likelihood::close);
         perRegime.clear();
@@ -362,8 +357,7 @@ public final class AdapterRouter implements AutoCloseable {
     /**
      * Per-class Gaussian matrices for a subset of regimes: the stacked, transposed \( L_{rc}^{-1} \), \( L_{rc}^{-1}m_{rc} \)
      * and \( \log\det\Sigma_{rc} \); a regime without per-class Gaussians uses its pooled covariance for every class.
-     * Serving builds it for the routed regimes only, so archived regimes cost nothing per row; the assessment builds it for
-     * all regimes on demand.
+     * Routing builds one per regime and evaluates it for the rows that have the regime among their candidates.
      */
     private final class Likelihood implements AutoCloseable {
         private final int[] regimes;
@@ -430,20 +424,6 @@ public final class AdapterRouter implements AutoCloseable {
         }
     }
 
-    private Likelihood likelihood(boolean includeArchived) {
-        if (includeArchived || archived.isEmpty()) {
-            if (everyone == null) {
-                everyone = archived.isEmpty() && serving != null ? serving : new Likelihood(java.util.stream.IntStream.range(0, descriptors.size()).toArray());
-            }
-            return everyone;
-        }
-        if (serving == null) {
-            serving = new Likelihood(java.util.stream.IntStream.range(0, descriptors.size())
-                    .filter(r -> !archived.contains(descriptors.get(r).name())).toArray());
-        }
-        return serving;
-    }
-
     /** Regimes per row whose per-class likelihood is evaluated (the best by pooled likelihood). */
     public static final int CANDIDATES = 3;
 
@@ -499,21 +479,13 @@ public final class AdapterRouter implements AutoCloseable {
         return out;
     }
 
-    // Likelihood scores [n, K] in regime order; regimes left out of `lik` get +inf.
-    private float[] likelihoodScores(NDArray features, boolean includeArchived) {
-        Likelihood lik = likelihood(includeArchived);
-        int kk = descriptors.size();
-        float[] part = lik.scores(features.matMul(projectionNd.transpose())).toFloatArray();
-        int m = lik.regimes.length;
-        int n = part.length / m;
-        float[] out = new float[n * kk];
-        java.util.Arrays.fill(out, Float.POSITIVE_INFINITY);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                out[i * kk + lik.regimes[j]] = part[i * m + j];
-            }
+    // Likelihood scores [n, K] of every regime, archived ones included (diagnostics and tests; routing evaluates
+    // only each row's candidates).
+    private float[] allLikelihoodScores(NDArray features) {
+        if (everyone == null) {
+            everyone = new Likelihood(java.util.stream.IntStream.range(0, descriptors.size()).toArray());
         }
-        return out;
+        return everyone.scores(features.matMul(projectionNd.transpose())).toFloatArray();
     }
 
     /** Quantile of the reference distances above which a row is "far" from a regime (for the fallback to the base). */
@@ -536,7 +508,7 @@ public final class AdapterRouter implements AutoCloseable {
         if (!config.likelihoodRouting()) {
             throw new IllegalStateException("likelihood routing is off (classCovarianceShare 0 or plain descriptors)");
         }
-        return likelihoodScores(features, true);
+        return allLikelihoodScores(features);
     }
 
     /**
