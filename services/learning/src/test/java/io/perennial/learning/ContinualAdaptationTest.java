@@ -227,6 +227,19 @@ class ContinualAdaptationTest {
     }
 
     @Test
+    void aTinyWindowIsAssessedWithWhatItCanSay() throws Exception {
+        WindowAssessment a = cl.assess(stream.probes().get(1).range(0, 5));
+        assertThat(a.samples()).isEqualTo(5);
+        RegimeEvidence rot90 = a.regime("rot90");
+        assertThat(rot90.classConditionalPValue()).isNaN();
+        assertThat(rot90.notes()).anyMatch(n -> n.contains("20 labelled rows"));
+        assertThat(rot90.pValue()).isBetween(0.0, 1.0);
+        assertThat(tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(a.toMap()))
+                .contains("\"classConditionalPValue\":null");
+        assertThatThrownBy(() -> cl.assess(stream.probes().get(1).range(0, 0))).hasMessageContaining("empty window");
+    }
+
+    @Test
     void activeAdaptersAreComparedByDeltaAndDescriptor() {
         List<AdapterSimilarity> sims = cl.assess(stream.probes().get(0)).adapterSimilarity();
         assertThat(sims).hasSize(1);

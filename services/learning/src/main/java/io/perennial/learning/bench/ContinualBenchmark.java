@@ -177,7 +177,9 @@ public final class ContinualBenchmark {
         line("- model: mlp " + inputDim + "-" + spec.hidden() + "-10 (" + spec.parameterCount() + " parameters), Adam, batch " + batch
                 + ", up to " + epochs + " epochs with early stopping (10% held out of each window, patience 3), seed " + SEED);
         line("- adapters: LoRA r=" + rank + ", alpha=" + (int) alpha + (rank <= 10 ? " on fc1 and fc2" : " on fc1") + ", lr " + adapterLr + ", up to " + adapterEpochs
-                + " epochs; router: " + (classConditional ? "class-conditional" : "single-Gaussian") + " Mahalanobis on the base's penultimate features ("
+                + " epochs; router: " + (classConditional ? "per-class Gaussian likelihood (class covariance share "
+                        + RouterConfig.DEFAULT_CLASS_COVARIANCE_SHARE + ", fallback to the base)" : "single-Gaussian Mahalanobis")
+                + " on the base's penultimate features ("
                 + (projectionDim == 0 ? "full dimension" : "PCA to " + projectionDim + " dims") + ", Ledoit-Wolf shrinkage)"
                 + "; full-model methods lr " + baseLr + "; EWC lambda " + ewcLambda + "; LwF weight " + lwfWeight + ", T " + lwfTemperature);
         line("");

@@ -38,6 +38,10 @@ public final class AdapterRouter implements AutoCloseable {
     private NDArray two;
     private NDArray invDim;
     private final java.util.Set<String> archived = new java.util.LinkedHashSet<>();
+    private Likelihood everyone;
+    private final Map<Integer, Likelihood> perRegime = new java.util.HashMap<>();
+    private float[] pooledLogDet = new float[0];
+    private float[] fallbackThreshold = new float[0];
 
     /**
      * Creates an empty router.
@@ -125,7 +129,8 @@ public final class AdapterRouter implements AutoCloseable {
         }
         float[] projected = project(baseFeatures);
         int[] fitLabels = config.classConditional() ? labels : null;
-        FeatureDescriptor d = FeatureDescriptor.fit(name, projected, fitLabels, routedDim, config.shrinkage(), config.noveltyQuantile());
+        FeatureDescriptor d = FeatureDescriptor.fit(name, projected, fitLabels, routedDim, config.shrinkage(), config.noveltyQuantile(),
+                config.likelihoodRouting() ? config.classCovarianceShare() : 0);
         int[] counts = null;
         if (labels != null) {
             counts = new int[classes];
@@ -133,7 +138,7 @@ public final class AdapterRouter implements AutoCloseable {
                 counts[l]++;
             }
         }
-        d = d.withTrainingInfo(d.groupClasses(), counts, ReferenceDistances.crossFit(name, projected, fitLabels, routedDim, config.shrinkage()));
+        d = d.withTrainingInfo(d.groupClasses(), counts, ReferenceDistances.crossFit(name, projected, fitLabels, routedDim, d.shrinkage()));
         descriptors.add(d);
         rebuild();
         return d;
@@ -171,6 +176,7 @@ public final class AdapterRouter implements AutoCloseable {
         } else {
             archived.remove(name);
         }
+        dropLikelihood();
     }
 
     /** Returns the archived regimes (in the router but out of routing). */
@@ -302,6 +308,7 @@ public final class AdapterRouter implements AutoCloseable {
                 mn[r * groups + c] = (float) norm;
             }
         }
+        fitFallbackThresholds();
         projectionNd = manager.create(projection, new Shape(k, featureDim));
         wAll = manager.create(w, new Shape((long) kk * k, k));
         meansNd = manager.create(mw, new Shape(kk, groups, k));
@@ -316,6 +323,192 @@ public final class AdapterRouter implements AutoCloseable {
                 a.close();
             }
         }
+        dropLikelihood();
+    }
+
+    private void dropLikelihood() {
+        if (everyone != null) {
+            everyone.close();
+        }
+        everyone = null;
+        perRegime.values().forEach(Likelihood::close);
+        perRegime.clear();
+    }
+
+    // The FALLBACK_QUANTILE of each regime's out-of-fold reference distances.
+    private void fitFallbackThresholds() {
+        int kk = descriptors.size();
+        fallbackThreshold = new float[kk];
+        pooledLogDet = new float[kk];
+        for (int r = 0; r < kk; r++) {
+            double ld = 0;
+            double[][] w = descriptors.get(r).whitening();
+            for (int i = 0; i < w.length; i++) {
+                ld -= 2 * Math.log(w[i][i]);
+            }
+            pooledLogDet[r] = (float) (ld / w.length);
+        }
+        for (int r = 0; r < kk; r++) {
+            ReferenceDistances ref = descriptors.get(r).reference();
+            fallbackThreshold[r] = ref == null || ref.size() == 0 ? Float.POSITIVE_INFINITY : quantile(ref.nearest(), FALLBACK_QUANTILE);
+        }
+    }
+
+    /**
+     * Per-class Gaussian matrices for a subset of regimes: the stacked, transposed \( L_{rc}^{-1} \), \( L_{rc}^{-1}m_{rc} \)
+     * and \( \log\det\Sigma_{rc} \); a regime without per-class Gaussians uses its pooled covariance for every class.
+     * Routing builds one per regime and evaluates it for the rows that have the regime among their candidates.
+     */
+    private final class Likelihood implements AutoCloseable {
+        private final int[] regimes;
+        private final int groups;
+        private final NDArray whiteningT;
+        private final NDArray means;
+        private final NDArray logDet;
+
+        Likelihood(int[] regimes) {
+            this.regimes = regimes;
+            int k = routedDim;
+            int g0 = 1;
+            for (int r : regimes) {
+                g0 = Math.max(g0, descriptors.get(r).means().length);
+            }
+            groups = g0;
+            int kk = regimes.length;
+            int cols = kk * groups * k;
+            float[] w = new float[k * cols];
+            float[] mw = new float[kk * groups * k];
+            float[] ld = new float[kk * groups];
+            for (int ri = 0; ri < kk; ri++) {
+                FeatureDescriptor d = descriptors.get(regimes[ri]);
+                ClassGaussians cg = d.classGaussians();
+                double pooledLogDet = 0;
+                for (int i = 0; i < k; i++) {
+                    pooledLogDet -= 2 * Math.log(d.whitening()[i][i]);
+                }
+                for (int c = 0; c < groups; c++) {
+                    int g = Math.min(c, d.means().length - 1); // pad with a repeated class: the minimum is unchanged
+                    double[][] l = cg == null ? d.whitening() : cg.whitening()[g];
+                    ld[ri * groups + c] = (float) (cg == null ? pooledLogDet : cg.logDet()[g]);
+                    double[] m = d.means()[g];
+                    int block = (ri * groups + c) * k;
+                    for (int i = 0; i < k; i++) {
+                        double v = 0;
+                        for (int j = 0; j <= i; j++) {
+                            w[j * cols + block + i] = (float) l[i][j];
+                            v += l[i][j] * m[j];
+                        }
+                        mw[block + i] = (float) v;
+                    }
+                }
+            }
+            whiteningT = manager.create(w, new Shape(k, cols));
+            means = manager.create(mw, new Shape((long) kk * groups, k));
+            logDet = manager.create(ld, new Shape((long) kk * groups));
+            // built lazily, possibly inside a caller's NDScope: these live as long as the router, not the scope
+            ai.djl.ndarray.NDScope.unregister(whiteningT, means, logDet);
+        }
+
+        /** Scores {@code [N, regimes.length]} of projected features {@code [N, k]}. */
+        NDArray scores(NDArray projected) {
+            long n = projected.getShape().get(0);
+            NDArray z = projected.matMul(whiteningT).reshape(new Shape(n, (long) regimes.length * groups, routedDim)).sub(means);
+            return z.mul(z).sum(new int[] {2}).add(logDet).reshape(new Shape(n, regimes.length, groups)).min(new int[] {2}).mul(invDim);
+        }
+
+        @Override
+        public void close() {
+            whiteningT.close();
+            means.close();
+            logDet.close();
+        }
+    }
+
+    /** Regimes per row whose per-class likelihood is evaluated (the best by pooled likelihood). */
+    public static final int CANDIDATES = 3;
+
+    // Per-class likelihood scores [n, K] for each row's CANDIDATES best regimes by the pooled Gaussian score
+    // d² + log det Σ / k (cheap: one product for all regimes); the other entries are +inf. This keeps the per-row
+    // cost at CANDIDATES·C·k² whatever the number of regimes.
+    private float[] candidateScores(NDArray features, float[] d, int n) {
+        int kk = descriptors.size();
+        float[] out = new float[n * kk];
+        java.util.Arrays.fill(out, Float.POSITIVE_INFINITY);
+        List<List<Integer>> rowsOf = new ArrayList<>();
+        for (int r = 0; r < kk; r++) {
+            rowsOf.add(new ArrayList<>());
+        }
+        int m = Math.min(CANDIDATES, kk);
+        int[] pick = new int[m];
+        for (int i = 0; i < n; i++) {
+            int found = 0;
+            for (int r = 0; r < kk; r++) {
+                float v = d[i * kk + r] + pooledLogDet[r];
+                if (!Float.isFinite(v)) {
+                    continue;
+                }
+                int at = Math.min(found, m - 1);
+                if (found >= m && v >= d[i * kk + pick[at]] + pooledLogDet[pick[at]]) {
+                    continue;
+                }
+                while (at > 0 && v < d[i * kk + pick[at - 1]] + pooledLogDet[pick[at - 1]]) {
+                    pick[at] = pick[at - 1];
+                    at--;
+                }
+                pick[at] = r;
+                found = Math.min(found + 1, m);
+            }
+            for (int j = 0; j < found; j++) {
+                rowsOf.get(pick[j]).add(i);
+            }
+        }
+        NDArray y = features.matMul(projectionNd.transpose());
+        for (int r = 0; r < kk; r++) {
+            List<Integer> rows = rowsOf.get(r);
+            if (rows.isEmpty()) {
+                continue;
+            }
+            long[] idx = rows.stream().mapToLong(Integer::longValue).toArray();
+            NDArray yr = rows.size() == n ? y : y.get(new ai.djl.ndarray.index.NDIndex("{}", y.getManager().create(idx)));
+            final int regime = r;
+            float[] sc = perRegime.computeIfAbsent(r, k -> new Likelihood(new int[] {regime})).scores(yr).toFloatArray();
+            for (int j = 0; j < idx.length; j++) {
+                out[(int) idx[j] * kk + r] = sc[j];
+            }
+        }
+        return out;
+    }
+
+    // Likelihood scores [n, K] of every regime, archived ones included (diagnostics and tests; routing evaluates
+    // only each row's candidates).
+    private float[] allLikelihoodScores(NDArray features) {
+        if (everyone == null) {
+            everyone = new Likelihood(java.util.stream.IntStream.range(0, descriptors.size()).toArray());
+        }
+        return everyone.scores(features.matMul(projectionNd.transpose())).toFloatArray();
+    }
+
+    /** Quantile of the reference distances above which a row is "far" from a regime (for the fallback to the base). */
+    public static final double FALLBACK_QUANTILE = 0.999;
+
+    private static float quantile(float[] v, double q) {
+        float[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s[Math.min(s.length - 1, Math.max(0, (int) Math.ceil(q * s.length) - 1))];
+    }
+
+    /**
+     * Likelihood routing scores \( \min_c [(f-m_{rc})^\top\Sigma_{rc}^{-1}(f-m_{rc}) + \log\det\Sigma_{rc}]/k \) for every regime
+     * (archived ones included).
+     *
+     * @param features base features {@code [N, D]}
+     * @return row-major {@code [N, K]}
+     */
+    public synchronized float[] likelihoodScores(NDArray features) {
+        if (!config.likelihoodRouting()) {
+            throw new IllegalStateException("likelihood routing is off (classCovarianceShare 0 or plain descriptors)");
+        }
+        return allLikelihoodScores(features);
     }
 
     /**
@@ -374,16 +567,23 @@ public final class AdapterRouter implements AutoCloseable {
         int[] assign = new int[n];
         float[] novelty = new float[n];
         boolean[] novel = new boolean[n];
+        boolean likelihood = config.likelihoodRouting();
+        float[] score = likelihood ? candidateScores(features, d, n) : d;
         for (int i = 0; i < n; i++) {
             int best = 0;
-            for (int k = 1; k < kk; k++) {
-                if (d[i * kk + k] < d[i * kk + best]) {
+            boolean far = likelihood && !includeArchived;
+            for (int k = 0; k < kk; k++) {
+                if (score[i * kk + k] < score[i * kk + best]) {
                     best = k;
                 }
+                if (d[i * kk + k] <= fallbackThreshold[k]) {
+                    far = false;
+                }
             }
-            assign[i] = best;
-            novelty[i] = d[i * kk + best];
-            novel[i] = novelty[i] > descriptors.get(best).threshold();
+            // calibrated fallback: a row beyond every routed regime's reference range goes to the base (regime 0)
+            assign[i] = far ? 0 : best;
+            novelty[i] = d[i * kk + assign[i]];
+            novel[i] = far || novelty[i] > descriptors.get(assign[i]).threshold();
         }
         return new Routing(assign, d, kk, novelty, novel);
     }
@@ -403,7 +603,8 @@ public final class AdapterRouter implements AutoCloseable {
                 .putMetadata("shrinkage", String.valueOf(config.shrinkage()))
                 .putMetadata("novelty_quantile", String.valueOf(config.noveltyQuantile()))
                 .putMetadata("temperature", String.valueOf(config.temperature()))
-                .putMetadata("class_conditional", String.valueOf(config.classConditional()));
+                .putMetadata("class_conditional", String.valueOf(config.classConditional()))
+                .putMetadata("class_covariance_share", String.valueOf(config.classCovarianceShare()));
         if (projection != null) {
             b.putFloats("projection", new long[] {routedDim, featureDim}, projection);
         }
@@ -442,7 +643,9 @@ public final class AdapterRouter implements AutoCloseable {
         Map<String, String> md = file.metadata();
         RouterConfig cfg = new RouterConfig(Integer.parseInt(md.get("projection_dim")), Double.parseDouble(md.get("shrinkage")),
                 Double.parseDouble(md.get("novelty_quantile")), Double.parseDouble(md.get("temperature")),
-                Boolean.parseBoolean(md.getOrDefault("class_conditional", "false")));
+                Boolean.parseBoolean(md.getOrDefault("class_conditional", "false")),
+                // files written before likelihood routing route as they did: by the nearest pooled distance
+                Double.parseDouble(md.getOrDefault("class_covariance_share", "0")));
         AdapterRouter r = new AdapterRouter(Integer.parseInt(md.get("feature_dim")), cfg);
         int regimes = Integer.parseInt(md.get("regimes"));
         if (regimes > 0) {
@@ -485,6 +688,20 @@ public final class AdapterRouter implements AutoCloseable {
         if (counts != null) {
             b.putMetadata("regime." + i + ".class_counts", join(counts));
         }
+        ClassGaussians cg = d.classGaussians();
+        if (cg != null) {
+            int groups = cg.covariances().length;
+            int k = d.dim();
+            float[] v = new float[groups * k * k];
+            for (int g = 0; g < groups; g++) {
+                for (int a = 0; a < k; a++) {
+                    for (int c = 0; c < k; c++) {
+                        v[(g * k + a) * k + c] = (float) cg.covariances()[g][a][c];
+                    }
+                }
+            }
+            b.putFloats("regime." + i + ".class_covariances", new long[] {groups, k, k}, v);
+        }
         ReferenceDistances ref = d.reference();
         if (ref != null && ref.size() > 0) {
             float[] v = new float[ref.size() * 3];
@@ -519,7 +736,23 @@ public final class AdapterRouter implements AutoCloseable {
         if (gc != null && gc.length != d.means().length) {
             gc = null;
         }
-        return d.withTrainingInfo(gc, counts, ref);
+        FeatureDescriptor out = d.withTrainingInfo(gc, counts, ref);
+        Tensor ct = file.tensors().get("regime." + i + ".class_covariances");
+        if (ct != null) {
+            float[] v = ct.toFloatArray();
+            int groups = (int) ct.shape()[0];
+            int k = (int) ct.shape()[1];
+            double[][][] cov = new double[groups][k][k];
+            for (int g = 0; g < groups; g++) {
+                for (int a = 0; a < k; a++) {
+                    for (int c = 0; c < k; c++) {
+                        cov[g][a][c] = v[(g * k + a) * k + c];
+                    }
+                }
+            }
+            out = out.withClassGaussians(ClassGaussians.restore(cov));
+        }
+        return out;
     }
 
     private static String join(int[] v) {

@@ -34,13 +34,15 @@ public final class FeatureDescriptor {
     private final int @Nullable [] groupClasses;
     private final int @Nullable [] classCounts;
     private final @Nullable ReferenceDistances reference;
+    private final @Nullable ClassGaussians gaussians;
 
     private FeatureDescriptor(String name, double[][] means, double[][] covariance, double shrinkage, int count, double threshold) {
-        this(name, means, covariance, inverseCholesky(covariance), shrinkage, count, threshold, null, null, null);
+        this(name, means, covariance, inverseCholesky(covariance), shrinkage, count, threshold, null, null, null, null);
     }
 
     private FeatureDescriptor(String name, double[][] means, double[][] covariance, double[][] whitening, double shrinkage, int count,
-            double threshold, int @Nullable [] groupClasses, int @Nullable [] classCounts, @Nullable ReferenceDistances reference) {
+            double threshold, int @Nullable [] groupClasses, int @Nullable [] classCounts, @Nullable ReferenceDistances reference,
+            @Nullable ClassGaussians gaussians) {
         this.name = name;
         this.means = means;
         this.covariance = covariance;
@@ -51,6 +53,7 @@ public final class FeatureDescriptor {
         this.groupClasses = groupClasses;
         this.classCounts = classCounts;
         this.reference = reference;
+        this.gaussians = gaussians;
     }
 
     /**
@@ -68,7 +71,26 @@ public final class FeatureDescriptor {
                     + " class ids");
         }
         return new FeatureDescriptor(name, means, covariance, whitening, shrinkage, count, threshold,
-                groupClasses == null ? null : groupClasses.clone(), classCounts == null ? null : classCounts.clone(), ref);
+                groupClasses == null ? null : groupClasses.clone(), classCounts == null ? null : classCounts.clone(), ref, gaussians);
+    }
+
+    /**
+     * Returns a copy with (restored) per-class Gaussians.
+     *
+     * @param g the Gaussians, one per mean
+     * @return the copy
+     */
+    public FeatureDescriptor withClassGaussians(ClassGaussians g) {
+        if (g.covariances().length != means.length || g.covariances()[0].length != dim()) {
+            throw new IllegalArgumentException("shape mismatch: descriptor '" + name + "' has " + means.length + " means of dimension " + dim()
+                    + ", class covariances " + g.covariances().length + " of " + g.covariances()[0].length);
+        }
+        return new FeatureDescriptor(name, means, covariance, whitening, shrinkage, count, threshold, groupClasses, classCounts, reference, g);
+    }
+
+    /** Returns the per-class Gaussians used for likelihood routing (null when not fitted). */
+    public @Nullable ClassGaussians classGaussians() {
+        return gaussians;
     }
 
     /**
@@ -98,6 +120,23 @@ public final class FeatureDescriptor {
      * @throws IllegalArgumentException for fewer than 2 samples or non-finite features
      */
     public static FeatureDescriptor fit(String name, float[] features, int @Nullable [] labels, int dim, double shrinkage, double quantile) {
+        return fit(name, features, labels, dim, shrinkage, quantile, 0);
+    }
+
+    /**
+     * Fits a descriptor; with labels and {@code classShare > 0} also the per-class Gaussians ({@link ClassGaussians}).
+     *
+     * @param name regime name
+     * @param features row-major {@code [n, D]}
+     * @param labels class per row, or null for a single mean
+     * @param dim D
+     * @param shrinkage λ in [0, 1], or NaN for Ledoit–Wolf
+     * @param quantile novelty quantile in (0, 1]
+     * @param classShare weight of each class's own scatter in its covariance (0: no per-class Gaussians)
+     * @return the descriptor
+     */
+    public static FeatureDescriptor fit(String name, float[] features, int @Nullable [] labels, int dim, double shrinkage, double quantile,
+            double classShare) {
         int n = features.length / dim;
         if (n < 2 || features.length != n * dim) {
             throw new IllegalArgumentException("empty segment: descriptor '" + name + "' needs at least 2 feature rows of dimension "
@@ -209,7 +248,8 @@ public final class FeatureDescriptor {
         }
         Arrays.sort(d);
         double thr = d[Math.min(n - 1, Math.max(0, (int) Math.ceil(quantile * n) - 1))];
-        return new FeatureDescriptor(name, m, cov, provisional.whitening, lambda, n, thr, groupClass, null, null);
+        ClassGaussians cg = labels != null && classShare > 0 ? ClassGaussians.fit(features, g, m, cov, classShare) : null;
+        return new FeatureDescriptor(name, m, cov, provisional.whitening, lambda, n, thr, groupClass, null, null, cg);
     }
 
     /**

@@ -48,7 +48,7 @@ public record ReferenceDistances(float[] nearest, float[] own, int[] classes) {
      * @param projected projected features, row-major {@code [n, dim]}
      * @param labels labels (null: plain descriptors, own distance = nearest)
      * @param dim dimension
-     * @param shrinkage λ or NaN (Ledoit–Wolf per fold)
+     * @param shrinkage λ (the full fit's, so that folds skip the Ledoit–Wolf estimate) or NaN (Ledoit–Wolf per fold)
      * @return the reference, or null when the window is too small to split ({@code n < 2·FOLDS} rows)
      */
     public static @Nullable ReferenceDistances crossFit(String name, float[] projected, int @Nullable [] labels, int dim, double shrinkage) {
