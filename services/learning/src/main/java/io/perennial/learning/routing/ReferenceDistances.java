@@ -1,7 +1,7 @@
 package io.perennial.learning.routing;
 
+import io.perennial.learning.data.LabeledData;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 import org.jspecify.annotations.Nullable;
 
@@ -56,7 +56,7 @@ public record ReferenceDistances(float[] nearest, float[] own, int[] classes) {
         if (n < 2 * FOLDS) {
             return null;
         }
-        int[] perm = permutation(n, 0x5eedL + n);
+        int[] perm = LabeledData.permutation(n, 0x5eedL + n);
         int keep = Math.min(n, MAX_ROWS);
         float[] nearest = new float[keep];
         float[] own = new float[keep];
@@ -101,20 +101,5 @@ public record ReferenceDistances(float[] nearest, float[] own, int[] classes) {
             }
         }
         return new ReferenceDistances(Arrays.copyOf(nearest, at), Arrays.copyOf(own, at), Arrays.copyOf(cls, at));
-    }
-
-    private static int[] permutation(int n, long seed) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }
