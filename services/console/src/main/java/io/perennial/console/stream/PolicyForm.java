@@ -24,7 +24,8 @@ public record PolicyForm(Map<String, Object> policy, Map<String, String> errors)
     /** Every field the form edits; the policy's other fields are kept as they are. */
     public static final Set<String> FIELDS = Set.of("baseWindow", "minSamplesAfterDrift", "adapterRank",
             "maxAdapters", "mergeMethod", "autoPromote", "matchAlpha", "matchMinRoutedShare", "priorShiftAlpha",
-            "priorShiftMinTv", "maxRemedies", "mergeMinSimilarity", "mergeMaxDescriptorDistance");
+            "priorShiftMinTv", "maxRemedies", "mergeMinSimilarity", "mergeMaxDescriptorDistance", "refineGrowth",
+            "refineMaxWindow", "refineMinGain");
 
     /** A decision threshold of the form: its field and its label. */
     public record Field(String name, String label) {
@@ -38,7 +39,10 @@ public record PolicyForm(Map<String, Object> policy, Map<String, String> errors)
             new Field("priorShiftMinTv", "Prior shift: smallest total-variation distance, in [0, 1]"),
             new Field("maxRemedies", "Remedy rungs before STUCK, 0 to " + REMEDIES),
             new Field("mergeMinSimilarity", "Merge: smallest adapter delta cosine, in [−1, 1]"),
-            new Field("mergeMaxDescriptorDistance", "Merge: largest descriptor distance, at least 0"));
+            new Field("mergeMaxDescriptorDistance", "Merge: largest descriptor distance, at least 0"),
+            new Field("refineGrowth", "Refine when the regime's data grew by this factor, above 1"),
+            new Field("refineMaxWindow", "Refine on at most this many samples, 1 or more"),
+            new Field("refineMinGain", "Stop refining below this gain on the regime's probe, in [0, 1]"));
 
     public boolean valid() {
         return errors.isEmpty();
@@ -69,6 +73,11 @@ public record PolicyForm(Map<String, Object> policy, Map<String, String> errors)
         }
         f.decimal(form, "mergeMinSimilarity", -1, true, 1);
         f.decimal(form, "mergeMaxDescriptorDistance", 0, true, 1e6);
+        f.decimal(form, "refineGrowth", 1, false, 1e6);
+        if (!form.getOrDefault("refineMaxWindow", "").isBlank()) {
+            f.integer(form, "refineMaxWindow", 1, 10_000_000);
+        }
+        f.decimal(form, "refineMinGain", 0, true, 1);
         return f;
     }
 

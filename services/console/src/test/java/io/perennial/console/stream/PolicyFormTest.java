@@ -14,7 +14,8 @@ class PolicyFormTest {
                 "adapterRank", "8", "maxAdapters", "4", "mergeMethod", "ties", "autoPromote", "on",
                 "matchAlpha", "0.01", "matchMinRoutedShare", "0.5", "priorShiftAlpha", "0.001",
                 "priorShiftMinTv", "0.1"));
-        f.putAll(Map.of("maxRemedies", "3", "mergeMinSimilarity", "0.9", "mergeMaxDescriptorDistance", "1.0"));
+        f.putAll(Map.of("maxRemedies", "3", "mergeMinSimilarity", "0.9", "mergeMaxDescriptorDistance", "1.0",
+                "refineGrowth", "4", "refineMaxWindow", "20000", "refineMinGain", "0.01"));
         return f;
     }
 
@@ -46,6 +47,11 @@ class PolicyFormTest {
         assertThat(errors("mergeMinSimilarity", "-1.01")).containsKey("mergeMinSimilarity");
         assertThat(errors("mergeMaxDescriptorDistance", "Infinity")).containsKey("mergeMaxDescriptorDistance");
         assertThat(errors("mergeMaxDescriptorDistance", "NaN")).containsKey("mergeMaxDescriptorDistance");
+        assertThat(errors("refineGrowth", "4")).isEmpty();
+        assertThat(errors("refineGrowth", "1")).containsEntry("refineGrowth", "must be greater than 1 and at most 1000000");
+        assertThat(errors("refineMaxWindow", "0")).containsEntry("refineMaxWindow", "must be between 1 and 10000000");
+        assertThat(errors("refineMinGain", "0")).isEmpty();
+        assertThat(errors("refineMinGain", "1.1")).containsKey("refineMinGain");
     }
 
     @Test
@@ -54,7 +60,8 @@ class PolicyFormTest {
         PolicyForm.DECISION_FIELDS.forEach(d -> f.put(d.name(), " "));
         PolicyForm parsed = PolicyForm.parse(f);
         assertThat(parsed.errors()).isEmpty();
-        assertThat(parsed.policy()).doesNotContainKeys("matchAlpha", "maxRemedies", "mergeMaxDescriptorDistance")
+        assertThat(parsed.policy()).doesNotContainKeys("matchAlpha", "maxRemedies", "mergeMaxDescriptorDistance",
+                        "refineGrowth", "refineMaxWindow", "refineMinGain")
                 .containsKey("baseWindow");
         f.put("baseWindow", "");
         assertThat(PolicyForm.parse(f).errors()).containsEntry("baseWindow", "is required");
