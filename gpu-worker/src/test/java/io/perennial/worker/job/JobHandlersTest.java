@@ -212,6 +212,13 @@ class JobHandlersTest {
                 regime(true, 60, BALANCED, seed + 1)));
     }
 
+    private double shareRoutedTo(LabeledData probe, String regime) {
+        var p = learner.predict(probe, RoutingMode.HARD);
+        long routed = java.util.stream.IntStream.range(0, probe.size()).filter(i -> regime.equals(p.regimeOf(i)))
+                .count();
+        return (double) routed / probe.size();
+    }
+
     private java.util.Set<String> regimesOf(LabeledData probe) {
         var p = learner.predict(probe, RoutingMode.HARD);
         java.util.Set<String> regimes = new java.util.HashSet<>();
@@ -465,8 +472,9 @@ class JobHandlersTest {
                 null, null));
         float[] serving = Distillation.temperedSoftmax(learner.routedModel().logits(grown), CLASSES, 2.0);
         assertThat(RefineHandler.teacher(learner, grown, cfg)).containsExactly(serving);
-        // the rows go to seg-1's old adapter: without it they would be the base's (which the shift fools)
-        assertThat(regimesOf(grown)).containsOnly("seg-1");
+        // the rows go to seg-1's old adapter (a few far ones fall back to the base): without it they would all be the
+        // base's, which the shift fools
+        assertThat(shareRoutedTo(grown, "seg-1")).isGreaterThan(0.9);
         assertThat(RefineHandler.teacher(learner, grown, run(JobKind.REFINE).trainingConfig())).isNull();
 
         var refined = RefineHandler.refine(learner, "seg-1", grown, TrainAdapterHandler.options(params,
