@@ -44,12 +44,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class Stack implements AutoCloseable {
 
+    private static final String SPRING_LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
+
     /**
      * Configures logging once for a JVM that runs several Spring applications: none of them configures it, logback
      * writes to {@code logDir}, and Tomcat's java.util.logging goes to the same place instead of the terminal.
      */
     public static void configureLogging(Path logDir) {
-        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        System.setProperty(SPRING_LOGGING_SYSTEM, "none");
         System.setProperty("PERENNIAL_LOG_DIR", logDir.toString());
         org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
         org.slf4j.bridge.SLF4JBridgeHandler.install();
@@ -89,6 +91,12 @@ public final class Stack implements AutoCloseable {
     /** Starts everything and waits until every service is healthy. */
     public Started start() {
         long begin = System.nanoTime();
+        // Six Spring applications start in this JVM, two at a time: none may (re)initialise logging, or their
+        // concurrent Logback resets race (a ConcurrentModificationException in an IT). Callers that own the JVM
+        // choose where logs go (configureLogging); whoever has not, keeps the logging the JVM already has.
+        if (System.getProperty(SPRING_LOGGING_SYSTEM) == null) {
+            System.setProperty(SPRING_LOGGING_SYSTEM, "none");
+        }
         preflight();
         startInfrastructure();
         String dbUrl = config.externalDbUrl() != null ? config.externalDbUrl() : postgres.jdbcUrl("perennial");

@@ -1,6 +1,7 @@
 package io.perennial.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.perennial.learning.data.DomainShift;
 import io.perennial.learning.data.TrainTestSplit;
@@ -56,6 +57,8 @@ class AdaptationDecisionsIT {
             assertThat(result.unadapted()).as("every regime answered").isEmpty();
 
             PlatformApi api = new PlatformApi(config::baseUrl, started.serviceToken());
+            await().atMost(Duration.ofSeconds(30)).until(() -> decisions(api).stream()
+                    .allMatch(d -> d.path("state").asString().equals("DONE")));
             List<JsonNode> decisions = decisions(api);
             assertThat(decisions).extracting(d -> d.path("decision").asString())
                     .containsExactly("NEW_REGIME", "NEW_REGIME");
@@ -78,10 +81,12 @@ class AdaptationDecisionsIT {
                     new PrintStream(System.out, true)).resume();
             assertThat(result.unadapted()).as("the recurrence was answered").isEmpty();
 
+            // the trainer closes the alarm in the planner round after the restore's promotion
+            await().atMost(Duration.ofSeconds(30)).until(() -> decisions(api).get(2).path("state").asString()
+                    .equals("DONE"));
             JsonNode recurrence = decisions(api).get(2);
             assertThat(recurrence.path("decision").asString()).as(recurrence.toString()).isEqualTo("RESTORE");
             assertThat(recurrence.path("reason").asString()).contains("seg-1");
-            assertThat(recurrence.path("state").asString()).isEqualTo("DONE");
             assertThat(jobs(api, "TRAIN_ADAPTER")).as("a recurrence trains nothing").hasSize(2);
             JsonNode production = production(api);
             assertThat(production.path("kind").asString()).isEqualTo("restore");

@@ -168,7 +168,7 @@ public final class DemoReport {
         // Events.
         g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {5, 4}, 0));
         for (Event e : r.events()) {
-            if (e.kind().equals("alarm") || e.kind().equals("promotion") || e.kind().equals("consolidation")) {
+            if (e.kind().equals("alarm") || e.kind().equals("promotion") || e.kind().equals("upkeep")) {
                 int x = left + (int) (pw * Math.max(0, e.t()) / tMax);
                 g.setColor(e.kind().equals("alarm") ? new Color(210, 50, 50)
                         : e.kind().equals("promotion") ? new Color(30, 150, 70) : new Color(140, 100, 180));
@@ -192,7 +192,7 @@ public final class DemoReport {
         legend(g, left + 170, ly, new Color(150, 150, 150), "frozen base (never adapted)");
         legend(g, left + 400, ly, new Color(210, 50, 50), "drift alarm");
         legend(g, left + 530, ly, new Color(30, 150, 70), "promotion");
-        if (r.events().stream().anyMatch(e -> e.kind().equals("consolidation"))) {
+        if (r.events().stream().anyMatch(e -> e.kind().equals("upkeep"))) {
             legend(g, left + 650, ly, new Color(140, 100, 180), "archive / merge");
         }
         g.dispose();

@@ -23,8 +23,8 @@ public record DemoResult(String dataset, String note, String stream, Instant sta
     }
 
     /**
-     * Something the platform did. {@code kind}: alarm, job, promotion (a version that answers a stretch), or
-     * consolidation (an archive or merge version that made room in the active set).
+     * Something the platform did. {@code kind}: alarm, job, promotion (a version that answers a stretch), or upkeep
+     * (an archive or merge version that made room in the active set, or a refinement of the current regime).
      */
     public record Event(double t, String kind, String text, Integer version) {
     }

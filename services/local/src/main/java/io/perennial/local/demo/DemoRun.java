@@ -30,8 +30,11 @@ import tools.jackson.databind.JsonNode;
  */
 public final class DemoRun {
 
-    /** Version kinds that make room in the active set rather than answer a stretch. */
-    private static final Set<String> CONSOLIDATIONS = Set.of("archive", "merge");
+    /**
+     * Version kinds that answer no alarm: archives and merges make room in the active set, refinements improve the
+     * regime the stream was already in.
+     */
+    private static final Set<String> UPKEEP = Set.of("archive", "merge", "refine");
 
     /** Gate: largest accuracy drop allowed on any older segment's probe. */
     public static final double GATE_MAX_FORGETTING = 0.05;
@@ -356,7 +359,7 @@ public final class DemoRun {
                     String kind = version.ok() ? version.body().path("kind").asString("") : "";
                     String text = "✔ version " + v + (kind.isEmpty() ? "" : " (" + kind + ")")
                             + " promoted to production";
-                    events.add(new Event(now(), CONSOLIDATIONS.contains(kind) ? "consolidation" : "promotion", text,
+                    events.add(new Event(now(), UPKEEP.contains(kind) ? "upkeep" : "promotion", text,
                             v));
                     view.event(text);
                 }
@@ -466,7 +469,7 @@ public final class DemoRun {
 
     /**
      * The promotion that answered a stretch: the first version into production after the stretch's first alarm (for
-     * the first stretch, after its start). Consolidations (archive, merge) only make room and answer nothing.
+     * the first stretch, after its start). Archives, merges and refinements answer nothing ({@link #UPKEEP}).
      */
     private Event answer(double from, double to) {
         if (from == regimeStarts.get(0)) {

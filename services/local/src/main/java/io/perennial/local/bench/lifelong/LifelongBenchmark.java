@@ -173,7 +173,7 @@ public final class LifelongBenchmark {
     private static List<ActiveSet> activeSets(PlatformApi api, String stream, DemoResult run) {
         List<ActiveSet> out = new ArrayList<>();
         for (DemoResult.Event e : run.events()) {
-            if (!(e.kind().equals("promotion") || e.kind().equals("consolidation")) || e.version() == null) {
+            if (!(e.kind().equals("promotion") || e.kind().equals("upkeep")) || e.version() == null) {
                 continue;
             }
             JsonNode v = api.get("registry-service", "/v1/models/" + stream + "/versions/" + e.version()).body();
