@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The Kafka topic catalogue (DESIGN.md §3). Every topic name used anywhere in Perennial comes from here.
+ * The Kafka topic catalogue (docs/ARCHITECTURE.md, Topics). Every topic name used anywhere in Perennial comes from here.
  */
 public final class Topics {
 

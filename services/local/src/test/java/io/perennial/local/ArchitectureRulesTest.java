@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layout rules of DESIGN.md as tests: the ML core and the shared formats import no Spring, services never
+ * The module layout rules (docs/ARCHITECTURE.md) as tests: the ML core and the shared formats import no Spring, services never
  * import each other, and control-plane services never load DJL. This module sees every module, so the rules live
  * here.
  */

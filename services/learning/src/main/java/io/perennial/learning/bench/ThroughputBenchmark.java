@@ -160,9 +160,9 @@ final class ThroughputBenchmark {
         if (env != null) {
             candidates.add(Path.of(env));
         }
-        candidates.add(Path.of("/work/shared/bench/torch_lora_mlp.py"));
-        candidates.add(Path.of("../shared/bench/torch_lora_mlp.py"));
-        candidates.add(Path.of("../../../shared/bench/torch_lora_mlp.py"));
+        // shipped with the module; found from the repository root (./perennial) or from services/learning
+        candidates.add(Path.of("services/learning/bench/torch_lora_mlp.py"));
+        candidates.add(Path.of("bench/torch_lora_mlp.py"));
         for (Path p : candidates) {
             if (Files.isRegularFile(p)) {
                 return p;

@@ -39,7 +39,7 @@ import io.perennial.learning.device.Devices;
  * <p>The forward pass is split in two so that routed inference computes the frozen part once per batch:
  * the {@link Trunk} ({@code h0}, the input of the first linear layer — the flattened image for an MLP,
  * the conv features for a CNN — and {@code z1 = h0·W1ᵀ + b1}), then the linear stack with each layer's
- * adapter delta added. No Java number enters the forward pass (see NOTES.md: scalar tensors built from
+ * adapter delta added. No Java number enters the forward pass (see docs/learning.md, DJL discipline: scalar tensors built from
  * numbers are freed while autograd still needs them).
  */
 public final class Network implements AutoCloseable {

@@ -3,7 +3,7 @@ package io.perennial.learning.training;
 import ai.djl.ndarray.NDArray;
 
 /**
- * Loss functions built only from array operations (no Java-number scalars, see NOTES.md).
+ * Loss functions built only from array operations (no Java-number scalars, see docs/learning.md, DJL discipline).
  */
 public final class Losses {
 

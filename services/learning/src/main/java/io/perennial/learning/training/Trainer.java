@@ -35,7 +35,7 @@ import io.perennial.learning.training.listener.TrainingSummary;
  * accuracy (ties broken by loss) decides whether the weights are kept; training ends after
  * {@code patience} epochs without improvement and the best weights are restored.
  *
- * <p>Memory discipline (NOTES.md): the data set, its one-hot labels and the teacher's probabilities are
+ * <p>Memory discipline (docs/learning.md, DJL discipline): the data set, its one-hot labels and the teacher's probabilities are
  * uploaded once per run; each epoch gathers a shuffled copy once; each step works on views inside an
  * {@link NDScope} that frees every temporary; the scalars {@code 1/T} and {@code λT²} are arrays that live
  * for the whole run, so a GC between forward and backward cannot free anything autograd still needs.

@@ -30,7 +30,7 @@ import io.perennial.learning.model.Network;
 import io.perennial.learning.training.listener.TrainingListener;
 
 /**
- * NOTES.md: scalar tensors built from Java numbers inside a forward pass can be freed before backward;
+ * docs/learning.md, DJL discipline: scalar tensors built from Java numbers inside a forward pass can be freed before backward;
  * a GC between forward and backward then corrupts gradients. These tests force that GC.
  */
 class GcStressTest {
